@@ -4,7 +4,12 @@
 
 namespace {
 constexpr std::array<const char *, EventKindCount> kNames = {
-    "Created", "Updated", "Escalated", "Platform", "Unknown", "Invalid",
+    "Created",
+    "Updated",
+    "Escalated",
+    "Platform",
+    "Unknown",
+    "Invalid",
 };
 }
 

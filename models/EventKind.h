@@ -5,7 +5,8 @@
 #include <optional>
 
 // What a delivery is, decided from its body (see ThenaPayloadParser).
-enum class EventKind : quint8 {
+enum class EventKind : quint8
+{
     Created,
     Updated,
     Escalated,

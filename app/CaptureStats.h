@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <QtGlobal>
+
+// Counters of the capture server, sent to the GUI with each batch in which they changed. They
+// survive a restart of the service (settings changed), so rates computed from them never go back.
+struct CaptureStats
+{
+    quint64 captured = 0; // deliveries kept, valid or not
+    quint64 invalid = 0; // of those, bodies that are not a JSON object
+    quint64 rejected = 0; // refused with 401 (wrong or missing authorization); bodies not kept
+    qint64 lastRejectedMs = 0; // UTC ms since the epoch of the last refusal, 0 if none
+    QString lastRejectedAddress; // remote address of the last refusal
+
+    friend bool operator==(const CaptureStats &a, const CaptureStats &b)
+    {
+        return a.captured == b.captured && a.invalid == b.invalid && a.rejected == b.rejected
+            && a.lastRejectedMs == b.lastRejectedMs && a.lastRejectedAddress == b.lastRejectedAddress;
+    }
+    friend bool operator!=(const CaptureStats &a, const CaptureStats &b) { return !(a == b); }
+};
+
+Q_DECLARE_METATYPE(CaptureStats)

@@ -1,0 +1,152 @@
+#include "CommandLine.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+
+namespace {
+const QString kSecretEnv = QStringLiteral("THENA_INSPECTOR_SECRET");
+
+QString versionLine()
+{
+    return QStringLiteral("thena-inspector ") + QLatin1String(THENA_INSPECTOR_VERSION);
+}
+} // namespace
+
+bool CommandLine::parseListenAddress(const QString &text, CaptureConfig &config, QString *error)
+{
+    QString host;
+    QString portText;
+    const QString trimmed = text.trimmed();
+    if (trimmed.startsWith(QLatin1Char('['))) {
+        const int close = trimmed.indexOf(QLatin1Char(']'));
+        if (close < 0 || close + 1 >= trimmed.size() || trimmed.at(close + 1) != QLatin1Char(':')) {
+            *error = QStringLiteral("\"%1\" is not HOST:PORT (IPv6 addresses look like [::1]:8080)").arg(text);
+            return false;
+        }
+        host = trimmed.mid(1, close - 1);
+        portText = trimmed.mid(close + 2);
+    } else {
+        const int colon = trimmed.lastIndexOf(QLatin1Char(':'));
+        if (colon < 0) {
+            portText = trimmed;
+        } else {
+            host = trimmed.left(colon);
+            portText = trimmed.mid(colon + 1);
+        }
+    }
+
+    bool ok = false;
+    const uint port = portText.toUInt(&ok);
+    if (!ok || port > 65535) {
+        *error = QStringLiteral("\"%1\" is not a port number from 0 to 65535").arg(portText);
+        return false;
+    }
+
+    QHostAddress address(QHostAddress::LocalHost);
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0) {
+        address = QHostAddress(QHostAddress::LocalHost);
+    } else if (!host.isEmpty() && !address.setAddress(host)) {
+        *error = QStringLiteral("\"%1\" is not an IP address (use 127.0.0.1, 0.0.0.0, ::1 or localhost)").arg(host);
+        return false;
+    }
+    config.address = address;
+    config.port = static_cast<quint16>(port);
+    return true;
+}
+
+bool CommandLine::needsNoWindow(const QStringList &arguments)
+{
+    for (const QString &arg : arguments.mid(1)) {
+        if (arg == QLatin1String("--headless") || arg == QLatin1String("--help") || arg == QLatin1String("-h")
+            || arg == QLatin1String("--version") || arg == QLatin1String("-v") || arg == QLatin1String("--help-all"))
+            return true;
+    }
+    return false;
+}
+
+CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProcessEnvironment &environment)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Thena Inspector receives Thena webhooks on a local HTTP server and shows them live.\n"
+                       "The secret can also come from the environment variable THENA_INSPECTOR_SECRET."));
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    const QCommandLineOption listenOption(QStringLiteral("listen"),
+        QStringLiteral("Address and port to listen on (default 127.0.0.1:8080; "
+                       "port 0 picks a free one)."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption secretOption(QStringLiteral("secret"),
+        QStringLiteral("Expected value of the authorization header."), QStringLiteral("VALUE"));
+    const QCommandLineOption secretFileOption(QStringLiteral("secret-file"),
+        QStringLiteral("Read the expected authorization value from FILE."), QStringLiteral("FILE"));
+    const QCommandLineOption headlessOption(
+        QStringLiteral("headless"), QStringLiteral("No window: print one JSON line per captured event to stdout."));
+    parser.addOptions({ listenOption, secretOption, secretFileOption, headlessOption });
+
+    Result result;
+    if (!parser.parse(arguments)) {
+        result.status = Status::Error;
+        result.message = parser.errorText();
+        return result;
+    }
+    if (parser.isSet(helpOption)) {
+        result.status = Status::HelpRequested;
+        result.message = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(versionOption)) {
+        result.status = Status::VersionRequested;
+        result.message = versionLine();
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.status = Status::Error;
+        result.message = QStringLiteral("Unexpected argument: %1").arg(parser.positionalArguments().constFirst());
+        return result;
+    }
+
+    InspectorOptions &options = result.options;
+    options.headless = parser.isSet(headlessOption);
+    if (parser.isSet(listenOption)) {
+        QString error;
+        if (!parseListenAddress(parser.value(listenOption), options.capture, &error)) {
+            result.status = Status::Error;
+            result.message = QStringLiteral("--listen: ") + error;
+            return result;
+        }
+        options.hasListen = true;
+    }
+
+    if (parser.isSet(secretOption) && parser.isSet(secretFileOption)) {
+        result.status = Status::Error;
+        result.message = QStringLiteral("Give either --secret or --secret-file, not both.");
+        return result;
+    }
+    if (parser.isSet(secretOption)) {
+        options.capture.secret = parser.value(secretOption).toUtf8();
+        options.secretSource = QStringLiteral("--secret");
+    } else if (parser.isSet(secretFileOption)) {
+        QFile file(parser.value(secretFileOption));
+        if (!file.open(QIODevice::ReadOnly)) {
+            result.status = Status::Error;
+            result.message
+                = QStringLiteral("--secret-file: cannot read %1: %2").arg(file.fileName(), file.errorString());
+            return result;
+        }
+        // A trailing newline is an editor's, not part of the secret.
+        options.capture.secret = file.readAll().trimmed();
+        options.secretSource = QStringLiteral("--secret-file");
+    } else if (environment.contains(kSecretEnv)) {
+        options.capture.secret = environment.value(kSecretEnv).toUtf8();
+        options.secretSource = kSecretEnv;
+    }
+    options.hasSecret = !options.secretSource.isEmpty();
+    if (options.hasSecret && options.capture.secret.isEmpty()) {
+        result.status = Status::Error;
+        result.message = QStringLiteral("%1 gives an empty secret.").arg(options.secretSource);
+        return result;
+    }
+    return result;
+}

@@ -1,0 +1,63 @@
+#include "HeadlessRunner.h"
+
+#include "CaptureService.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+HeadlessRunner::HeadlessRunner(CaptureService *service, FILE *out, FILE *err, QObject *parent)
+    : QObject(parent)
+    , m_out(out)
+    , m_err(err)
+{
+    connect(service, &CaptureService::listening, this, &HeadlessRunner::onListening);
+    connect(service, &CaptureService::failed, this, &HeadlessRunner::onFailed);
+    connect(service, &CaptureService::eventsCaptured, this, &HeadlessRunner::onEvents);
+}
+
+QByteArray HeadlessRunner::eventLine(const EventRow &row)
+{
+    QJsonObject line;
+    line.insert(QStringLiteral("id"), row.id);
+    line.insert(QStringLiteral("received"),
+        QDateTime::fromMSecsSinceEpoch(row.receivedMs, Qt::UTC).toString(Qt::ISODateWithMs));
+    line.insert(QStringLiteral("kind"), eventKindName(row.kind).toLower());
+    line.insert(QStringLiteral("eventType"), row.eventType);
+    line.insert(QStringLiteral("requestId"), row.requestId);
+    line.insert(QStringLiteral("status"), row.status);
+    line.insert(QStringLiteral("urgency"), row.urgency);
+    line.insert(QStringLiteral("title"), row.title);
+    line.insert(QStringLiteral("attempt"), row.attempt);
+    if (row.retryOf != 0)
+        line.insert(QStringLiteral("retryOf"), row.retryOf);
+    line.insert(QStringLiteral("path"), row.path);
+    line.insert(QStringLiteral("size"), row.sizeBytes);
+    line.insert(QStringLiteral("valid"), row.valid);
+    return QJsonDocument(line).toJson(QJsonDocument::Compact);
+}
+
+void HeadlessRunner::onListening(const QUrl &url)
+{
+    std::fprintf(m_err, "listening on %s\n", url.toString().toUtf8().constData());
+    std::fflush(m_err);
+}
+
+void HeadlessRunner::onFailed(const QString &message)
+{
+    std::fprintf(m_err, "thena-inspector: %s\n", message.toUtf8().constData());
+    std::fflush(m_err);
+    emit finished(1);
+}
+
+void HeadlessRunner::onEvents(const QList<CapturedEvent> &batch)
+{
+    QByteArray text;
+    for (const CapturedEvent &event : batch) {
+        text += eventLine(event.row);
+        text += '\n';
+    }
+    std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), m_out);
+    // Readers are usually pipes: a line they cannot see yet is a line they do not have.
+    std::fflush(m_out);
+}

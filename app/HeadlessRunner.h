@@ -1,0 +1,34 @@
+#pragma once
+
+#include "CapturedEvent.h"
+
+#include <QObject>
+#include <QUrl>
+#include <cstdio>
+
+class CaptureService;
+
+// The window-less mode: reports on stderr, one JSON line per captured event on stdout, so
+// servers, scripts and our end-to-end tests can read what arrives.
+class HeadlessRunner final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HeadlessRunner)
+
+public:
+    HeadlessRunner(CaptureService *service, FILE *out, FILE *err, QObject *parent = nullptr);
+
+    static QByteArray eventLine(const EventRow &row);
+
+signals:
+    // Emitted when the run should end, with the process exit code.
+    void finished(int exitCode);
+
+private:
+    void onListening(const QUrl &url);
+    void onFailed(const QString &message);
+    void onEvents(const QList<CapturedEvent> &batch);
+
+    FILE *m_out;
+    FILE *m_err;
+};

@@ -1,0 +1,71 @@
+#include "RetryTracker.h"
+
+#include <QCryptographicHash>
+#include <algorithm>
+#include <limits>
+
+RetryTracker::RetryTracker(qint64 windowMs)
+    : m_windowMs(std::max<qint64>(0, windowMs))
+{ }
+
+void RetryTracker::setWindowMs(qint64 windowMs)
+{
+    m_windowMs = std::max<qint64>(0, windowMs);
+}
+
+void RetryTracker::clear()
+{
+    m_entries.clear();
+    m_seen.clear();
+}
+
+QByteArray RetryTracker::identityKey(const QByteArray &body, const QString &dedupKey)
+{
+    // The prefixes keep an eventId from ever colliding with a body digest. A strong digest, not
+    // qHash: a collision would silently merge two different events into one retry chain.
+    if (!dedupKey.isEmpty())
+        return QByteArrayLiteral("id:") + dedupKey.toUtf8();
+    return QByteArrayLiteral("sha1:") + QCryptographicHash::hash(body, QCryptographicHash::Sha1);
+}
+
+void RetryTracker::prune(qint64 nowMs)
+{
+    while (!m_seen.empty() && nowMs - m_seen.front().ms > m_windowMs) {
+        const Seen &oldest = m_seen.front();
+        const auto it = m_entries.constFind(oldest.key);
+        // A later observation of the same identity keeps the entry alive; its own queue item
+        // removes it once that one expires.
+        if (it != m_entries.cend() && it->lastMs == oldest.ms)
+            m_entries.erase(it);
+        m_seen.pop_front();
+    }
+}
+
+RetryInfo RetryTracker::observe(const QByteArray &body, const QString &dedupKey, qint64 eventId, qint64 receivedMs)
+{
+    prune(receivedMs);
+
+    RetryInfo info;
+    // An empty body carries no identity: two empty POSTs are not the same event.
+    if (body.isEmpty() && dedupKey.isEmpty())
+        return info;
+
+    const QByteArray key = identityKey(body, dedupKey);
+    qint64 lastMs = receivedMs;
+    auto it = m_entries.find(key);
+    if (it != m_entries.end() && receivedMs - it->lastMs <= m_windowMs) {
+        const qint64 gapMs = std::max<qint64>(0, receivedMs - it->lastMs);
+        it->attempts = it->attempts < std::numeric_limits<qint32>::max() ? it->attempts + 1 : it->attempts;
+        info.attempt = it->attempts;
+        info.retryOf = it->firstId;
+        info.gapSeconds
+            = static_cast<qint32>(std::min<qint64>((gapMs + 500) / 1000, std::numeric_limits<qint32>::max()));
+        // Never move lastMs backwards: the queue entry that expires it must stay the newest one.
+        it->lastMs = std::max(it->lastMs, receivedMs);
+        lastMs = it->lastMs;
+    } else {
+        m_entries.insert(key, Entry { eventId, receivedMs, 1 });
+    }
+    m_seen.push_back(Seen { key, lastMs });
+    return info;
+}

@@ -1,0 +1,668 @@
+#include "CaptureService.h"
+#include "ThenaPayloadParser.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QScopeGuard>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <algorithm>
+#include <memory>
+
+namespace {
+
+constexpr int kWaitMs = 10000;
+
+struct HttpResult
+{
+    int status = 0;
+    QByteArray body;
+    QJsonObject json;
+    QByteArray contentType;
+    QByteArray allow;
+};
+
+QByteArray readSample(const QString &name)
+{
+    QFile file(QStringLiteral(THENA_SAMPLES_DIR "/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+// Collects what a service hands over, as the GUI would.
+class Recorder
+{
+public:
+    explicit Recorder(CaptureService *service)
+    {
+        QObject::connect(service, &CaptureService::eventsCaptured, service, [this](const QList<CapturedEvent> &batch) {
+            batches.append(batch.size());
+            events.append(batch);
+        });
+        QObject::connect(service, &CaptureService::statsChanged, service, [this](const CaptureStats &s) { stats = s; });
+    }
+
+    const CapturedEvent *find(qint64 id) const
+    {
+        const auto it = std::find_if(
+            events.cbegin(), events.cend(), [id](const CapturedEvent &event) { return event.row.id == id; });
+        return it == events.cend() ? nullptr : &*it;
+    }
+    bool has(qint64 id) const { return find(id) != nullptr; }
+
+    QList<CapturedEvent> events;
+    QList<qsizetype> batches; // size of each batch, in arrival order
+    CaptureStats stats;
+};
+
+CaptureConfig loopback(quint16 port = 0, const QByteArray &secret = {})
+{
+    CaptureConfig config;
+    config.address = QHostAddress(QHostAddress::LocalHost);
+    config.port = port;
+    config.secret = secret;
+    return config;
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+QByteArray uniqueBody(const char *tag)
+{
+    static int counter = 0;
+    return QByteArrayLiteral(R"({"action":"UPDATE","request":{"requestId":")") + tag + '-'
+        + QByteArray::number(++counter) + QByteArrayLiteral(R"(","status":"ASSIGNED"}})");
+}
+
+// Splits one HTTP/1.1 response with a Content-Length off the front of `buffer`.
+bool takeResponse(QByteArray &buffer, QByteArray &head, QByteArray &body)
+{
+    const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
+    if (headEnd < 0)
+        return false;
+    head = buffer.left(headEnd);
+    qsizetype length = 0;
+    const QList<QByteArray> lines = head.split('\n');
+    for (const QByteArray &line : lines) {
+        if (line.toLower().startsWith("content-length:"))
+            length = line.mid(15).trimmed().toLongLong();
+    }
+    if (buffer.size() < headEnd + 4 + length)
+        return false;
+    body = buffer.mid(headEnd + 4, length);
+    buffer.remove(0, headEnd + 4 + length);
+    return true;
+}
+
+} // namespace
+
+class TestCaptureServer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void postSample_data();
+    void postSample();
+    void invalidBody_data();
+    void invalidBody();
+    void runtimeSecret();
+    void secretFromConfigIsCaseInsensitiveHeader();
+    void methodNotAllowed_data();
+    void methodNotAllowed();
+    void getStatus();
+    void getElsewhereIs404();
+    void sameBodyTwiceIsRetry();
+    void platformEventIdRepeatedIsRetry();
+    void manyPostsArriveBatched();
+    void setNextEventId();
+    void pipelinedKeepAlive();
+    void portInUseFails();
+    void restartOnAnotherPort();
+    void stopThenDestroy();
+
+private:
+    HttpResult send(const QByteArray &verb, const QString &path, const QByteArray &body = {},
+        const QList<QPair<QByteArray, QByteArray>> &headers = {}, const QUrl &base = {});
+    // Posts and returns the id the server gave, -1 when the answer has none.
+    qint64 postForId(const QByteArray &body, int expectedStatus = 200);
+
+    QNetworkAccessManager m_nam;
+    std::unique_ptr<CaptureService> m_service;
+    std::unique_ptr<Recorder> m_recorder;
+    QUrl m_base;
+};
+
+HttpResult TestCaptureServer::send(const QByteArray &verb, const QString &path, const QByteArray &body,
+    const QList<QPair<QByteArray, QByteArray>> &headers, const QUrl &base)
+{
+    QNetworkRequest request((base.isEmpty() ? m_base : base).resolved(QUrl(path)));
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    for (const auto &header : headers)
+        request.setRawHeader(header.first, header.second);
+
+    std::unique_ptr<QNetworkReply> reply;
+    if (verb == "HEAD")
+        reply.reset(m_nam.head(request));
+    else
+        reply.reset(m_nam.sendCustomRequest(request, verb, body));
+    QNetworkReply *raw = reply.get();
+    if (!QTest::qWaitFor([raw] { return raw->isFinished(); }, kWaitMs))
+        return {};
+
+    HttpResult result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.json = QJsonDocument::fromJson(result.body).object();
+    result.contentType = reply->rawHeader("Content-Type");
+    result.allow = reply->rawHeader("Allow");
+    return result;
+}
+
+qint64 TestCaptureServer::postForId(const QByteArray &body, int expectedStatus)
+{
+    const HttpResult result = send("POST", QStringLiteral("/hook"), body);
+    if (result.status != expectedStatus)
+        return -1;
+    return result.json.value(QLatin1String("id")).toInteger(-1);
+}
+
+void TestCaptureServer::initTestCase()
+{
+    m_service = std::make_unique<CaptureService>();
+    m_recorder = std::make_unique<Recorder>(m_service.get());
+    QSignalSpy listening(m_service.get(), &CaptureService::listening);
+    m_service->start(loopback());
+    QTRY_VERIFY_WITH_TIMEOUT(m_service->isListening(), kWaitMs);
+    QCOMPARE(listening.count(), 1);
+    m_base = m_service->url();
+    QCOMPARE(m_base, listening.at(0).at(0).toUrl());
+    QCOMPARE(m_base.host(), QStringLiteral("127.0.0.1"));
+    QVERIFY(m_base.port() > 0);
+    QCOMPARE(m_base.path(), QStringLiteral("/"));
+}
+
+void TestCaptureServer::cleanupTestCase()
+{
+    m_service.reset();
+    m_recorder.reset();
+}
+
+void TestCaptureServer::postSample_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<EventKind>("kind");
+
+    QTest::newRow("created") << QStringLiteral("request-created.json") << EventKind::Created;
+    QTest::newRow("updated") << QStringLiteral("request-updated.json") << EventKind::Updated;
+    QTest::newRow("escalated") << QStringLiteral("request-escalated.json") << EventKind::Escalated;
+    QTest::newRow("platform") << QStringLiteral("platform-ticket-created.json") << EventKind::Platform;
+}
+
+void TestCaptureServer::postSample()
+{
+    QFETCH(QString, file);
+    QFETCH(EventKind, kind);
+
+    const QByteArray body = readSample(file);
+    QVERIFY(!body.isEmpty());
+    EventRow expected;
+    QVERIFY(ThenaPayloadParser::parse(body, expected).valid);
+    QCOMPARE(expected.kind, kind);
+
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    const HttpResult result
+        = send("POST", QStringLiteral("/hooks/thena?x=1"), body, { { "X-Thena-Test", "sample-" + file.toLatin1() } });
+    const qint64 after = QDateTime::currentMSecsSinceEpoch();
+    QCOMPARE(result.status, 200);
+    QCOMPARE(result.contentType, QByteArrayLiteral("application/json"));
+    QCOMPARE(result.json.value(QLatin1String("ok")), QJsonValue(true));
+    const qint64 id = result.json.value(QLatin1String("id")).toInteger(-1);
+    QVERIFY(id > 0);
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(id), kWaitMs);
+    const CapturedEvent &event = *m_recorder->find(id);
+    QCOMPARE(event.row.id, id);
+    QCOMPARE(event.row.path, QStringLiteral("/hooks/thena?x=1"));
+    QCOMPARE(event.method, QStringLiteral("POST"));
+    QCOMPARE(event.remoteAddress, QStringLiteral("127.0.0.1"));
+    QCOMPARE(event.body, body);
+    QCOMPARE(event.row.sizeBytes, qint32(body.size()));
+    QVERIFY(event.row.receivedMs >= before && event.row.receivedMs <= after);
+    QVERIFY(event.row.valid);
+    QVERIFY(event.error.isEmpty());
+    QCOMPARE(event.row.kind, kind);
+    QCOMPARE(event.row.requestId, expected.requestId);
+    QCOMPARE(event.row.title, expected.title);
+    QCOMPARE(event.row.eventType, expected.eventType);
+    QCOMPARE(event.row.attempt, 1);
+    QCOMPARE(event.row.retryOf, qint64(0));
+
+    const auto custom = std::find_if(event.headers.cbegin(), event.headers.cend(),
+        [](const auto &header) { return header.first.compare("x-thena-test", Qt::CaseInsensitive) == 0; });
+    QVERIFY(custom != event.headers.cend());
+    QCOMPARE(custom->second, "sample-" + file.toLatin1());
+}
+
+void TestCaptureServer::invalidBody_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("syntaxError");
+
+    QTest::newRow("not json") << QByteArrayLiteral("{\"action\": \"CREATE\",, }") << true;
+    QTest::newRow("truncated") << QByteArrayLiteral("{\"action\": \"UPD") << true;
+    QTest::newRow("empty") << QByteArray() << false;
+    QTest::newRow("array") << QByteArrayLiteral("[{\"action\":\"CREATE\"}]") << false;
+    QTest::newRow("string") << QByteArrayLiteral("\"hello\"") << false;
+}
+
+void TestCaptureServer::invalidBody()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, syntaxError);
+
+    const quint64 invalidBefore = m_recorder->stats.invalid;
+    const HttpResult result = send("POST", QStringLiteral("/bad"), body);
+    QCOMPARE(result.status, 400);
+    QCOMPARE(result.contentType, QByteArrayLiteral("application/json"));
+    QCOMPARE(result.json.value(QLatin1String("ok")), QJsonValue(false));
+    const QString error = result.json.value(QLatin1String("error")).toString();
+    QVERIFY(!error.isEmpty());
+    QVERIFY(result.json.contains(QLatin1String("offset")));
+    const qint64 offset = result.json.value(QLatin1String("offset")).toInteger(-2);
+    if (syntaxError)
+        QVERIFY2(offset >= 0, qPrintable(QString::number(offset)));
+    const qint64 id = result.json.value(QLatin1String("id")).toInteger(-1);
+    QVERIFY(id > 0);
+
+    // Captured anyway, flagged, with the exact bytes and the same explanation.
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(id), kWaitMs);
+    const CapturedEvent &event = *m_recorder->find(id);
+    QVERIFY(!event.row.valid);
+    QCOMPARE(event.row.kind, EventKind::Invalid);
+    QCOMPARE(event.body, body);
+    QCOMPARE(event.row.sizeBytes, qint32(body.size()));
+    QCOMPARE(event.error, error);
+    QCOMPARE(event.errorOffset, offset);
+    // Stats leave before the batch they describe.
+    QCOMPARE(m_recorder->stats.invalid, invalidBefore + 1);
+}
+
+void TestCaptureServer::runtimeSecret()
+{
+    const QByteArray secret = QByteArrayLiteral("s3cret-value");
+    m_service->setSecret(secret);
+    // Also on failure, so the other tests still find an open server.
+    const auto reopen = qScopeGuard([this] { m_service->setSecret({}); });
+    const quint64 rejectedBefore = m_recorder->stats.rejected;
+    const qint64 lastId = postForId(uniqueBody("before-secret"));
+    QVERIFY(lastId == -1 || lastId > 0); // races the queued setSecret; either answer is fine here
+
+    // Once a missing header is refused, the secret is in force.
+    QTRY_COMPARE_WITH_TIMEOUT(send("POST", QStringLiteral("/hook"), uniqueBody("probe")).status, 401, kWaitMs);
+
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    const QByteArray missingBody = uniqueBody("missing");
+    const HttpResult missing = send("POST", QStringLiteral("/hook"), missingBody);
+    QCOMPARE(missing.status, 401);
+    QCOMPARE(missing.contentType, QByteArrayLiteral("application/json"));
+    QCOMPARE(missing.json.value(QLatin1String("ok")), QJsonValue(false));
+    QVERIFY(!missing.json.value(QLatin1String("error")).toString().isEmpty());
+    QVERIFY(!missing.json.contains(QLatin1String("id")));
+
+    const QByteArray wrongBody = uniqueBody("wrong");
+    const QList<QByteArray> wrongValues
+        = { "s3cret-valuX", "s3cret-valu", "s3cret", "S3CRET-VALUE", "s3cret-value-and-more" };
+    for (const QByteArray &wrong : wrongValues) {
+        const HttpResult result = send("POST", QStringLiteral("/hook"), wrongBody, { { "Authorization", wrong } });
+        QCOMPARE(result.status, 401);
+        QCOMPARE(result.json.value(QLatin1String("ok")), QJsonValue(false));
+    }
+
+    const QByteArray rightBody = uniqueBody("right");
+    const HttpResult right = send("POST", QStringLiteral("/hook"), rightBody, { { "authorization", secret } });
+    QCOMPARE(right.status, 200);
+    const qint64 rightId = right.json.value(QLatin1String("id")).toInteger(-1);
+    QVERIFY(rightId > 0);
+
+    // Events leave in order, so once the accepted one is here a kept rejected one would be too.
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(rightId), kWaitMs);
+    for (const CapturedEvent &event : std::as_const(m_recorder->events)) {
+        QVERIFY(event.body != missingBody);
+        QVERIFY(event.body != wrongBody);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_recorder->stats.rejected >= rejectedBefore + 1 + 1 + quint64(wrongValues.size()), kWaitMs);
+    QCOMPARE(m_recorder->stats.lastRejectedAddress, QStringLiteral("127.0.0.1"));
+    QVERIFY(m_recorder->stats.lastRejectedMs >= before);
+    QVERIFY(m_recorder->stats.lastRejectedMs <= QDateTime::currentMSecsSinceEpoch());
+
+    // Cleared at run time: anyone is let in again.
+    m_service->setSecret({});
+    QTRY_COMPARE_WITH_TIMEOUT(send("POST", QStringLiteral("/hook"), uniqueBody("open-again")).status, 200, kWaitMs);
+}
+
+void TestCaptureServer::secretFromConfigIsCaseInsensitiveHeader()
+{
+    CaptureService service;
+    Recorder recorder(&service);
+    service.start(loopback(0, QByteArrayLiteral("Bearer abc")));
+    QTRY_VERIFY_WITH_TIMEOUT(service.isListening(), kWaitMs);
+    const QUrl base = service.url();
+
+    QCOMPARE(send("POST", QStringLiteral("/"), uniqueBody("cfg-none"), {}, base).status, 401);
+    QCOMPARE(
+        send("POST", QStringLiteral("/"), uniqueBody("cfg-wrong"), { { "AUTHORIZATION", "Bearer abd" } }, base).status,
+        401);
+    const HttpResult right
+        = send("POST", QStringLiteral("/"), uniqueBody("cfg-right"), { { "AUTHORIZATION", "Bearer abc" } }, base);
+    QCOMPARE(right.status, 200);
+    QCOMPARE(right.json.value(QLatin1String("id")).toInteger(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.stats.rejected, quint64(2), kWaitMs);
+    QCOMPARE(recorder.stats.captured, quint64(1));
+}
+
+void TestCaptureServer::methodNotAllowed_data()
+{
+    QTest::addColumn<QByteArray>("verb");
+    QTest::addColumn<QString>("path");
+
+    QTest::newRow("PUT /hook") << QByteArrayLiteral("PUT") << QStringLiteral("/hook");
+    QTest::newRow("DELETE /") << QByteArrayLiteral("DELETE") << QStringLiteral("/");
+    QTest::newRow("PATCH /hook") << QByteArrayLiteral("PATCH") << QStringLiteral("/hook");
+    QTest::newRow("OPTIONS /") << QByteArrayLiteral("OPTIONS") << QStringLiteral("/");
+    QTest::newRow("HEAD /") << QByteArrayLiteral("HEAD") << QStringLiteral("/");
+}
+
+void TestCaptureServer::methodNotAllowed()
+{
+    QFETCH(QByteArray, verb);
+    QFETCH(QString, path);
+
+    const qint64 idBefore = postForId(uniqueBody("before-405"));
+    QVERIFY(idBefore > 0);
+
+    const HttpResult result = send(verb, path, uniqueBody("not-a-post"));
+    QCOMPARE(result.status, 405);
+    QCOMPARE(result.allow, QByteArrayLiteral("GET, POST"));
+    if (verb != "HEAD") {
+        QCOMPARE(result.contentType, QByteArrayLiteral("application/json"));
+        QCOMPARE(result.json.value(QLatin1String("ok")), QJsonValue(false));
+        QVERIFY(result.json.value(QLatin1String("error")).toString().contains(QString::fromLatin1(verb)));
+    }
+
+    // Nothing was captured: the next delivery gets the very next id.
+    QCOMPARE(postForId(uniqueBody("after-405")), idBefore + 1);
+}
+
+void TestCaptureServer::getStatus()
+{
+    const qint64 id = postForId(uniqueBody("status"));
+    QVERIFY(id > 0);
+    // Batches arrive in order, so once this one is here every earlier capture is too.
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(id), kWaitMs);
+
+    for (const QString &path : { QStringLiteral("/"), QStringLiteral("/?verbose=1") }) {
+        const HttpResult result = send("GET", path);
+        QCOMPARE(result.status, 200);
+        QCOMPARE(result.contentType, QByteArrayLiteral("application/json"));
+        QCOMPARE(result.json.value(QLatin1String("name")).toString(), QStringLiteral("Thena Inspector"));
+        QCOMPARE(result.json.value(QLatin1String("version")).toString(), QStringLiteral(THENA_INSPECTOR_VERSION));
+        QCOMPARE(result.json.value(QLatin1String("events")).toInteger(), qint64(m_recorder->events.size()));
+        QCOMPARE(result.json.value(QLatin1String("listening")).toString(), m_base.toString());
+    }
+}
+
+void TestCaptureServer::getElsewhereIs404()
+{
+    const HttpResult result = send("GET", QStringLiteral("/other"));
+    QCOMPARE(result.status, 404);
+    QCOMPARE(result.contentType, QByteArrayLiteral("application/json"));
+    QCOMPARE(result.json.value(QLatin1String("ok")), QJsonValue(false));
+    QVERIFY(result.json.value(QLatin1String("error")).toString().contains(QLatin1String("/other")));
+}
+
+void TestCaptureServer::sameBodyTwiceIsRetry()
+{
+    const QByteArray body = uniqueBody("retry");
+    const qint64 first = postForId(body);
+    const qint64 second = postForId(body);
+    QVERIFY(first > 0);
+    QCOMPARE(second, first + 1);
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(second), kWaitMs);
+    const CapturedEvent &a = *m_recorder->find(first);
+    QCOMPARE(a.row.attempt, 1);
+    QCOMPARE(a.row.retryOf, qint64(0));
+    QCOMPARE(a.row.retryGapSeconds, -1);
+    const CapturedEvent &b = *m_recorder->find(second);
+    QCOMPARE(b.row.attempt, 2);
+    QCOMPARE(b.row.retryOf, first);
+    QVERIFY(b.row.retryGapSeconds >= 0);
+}
+
+void TestCaptureServer::platformEventIdRepeatedIsRetry()
+{
+    QJsonObject platform = QJsonDocument::fromJson(readSample(QStringLiteral("platform-ticket-created.json"))).object();
+    QVERIFY(!platform.isEmpty());
+    platform.insert(QLatin1String("eventId"), QStringLiteral("EVT-RETRY-TEST-1"));
+    platform.insert(QLatin1String("timestamp"), QStringLiteral("2026-11-30T14:02:11.512Z"));
+    const QByteArray firstBody = QJsonDocument(platform).toJson(QJsonDocument::Compact);
+    platform.insert(QLatin1String("timestamp"), QStringLiteral("2026-11-30T14:02:21.512Z"));
+    const QByteArray secondBody = QJsonDocument(platform).toJson(QJsonDocument::Compact);
+    QVERIFY(firstBody != secondBody);
+
+    const qint64 first = postForId(firstBody);
+    const qint64 second = postForId(secondBody);
+    QVERIFY(first > 0);
+    QVERIFY(second > first);
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(second), kWaitMs);
+    QCOMPARE(m_recorder->find(first)->row.attempt, 1);
+    QCOMPARE(m_recorder->find(second)->row.kind, EventKind::Platform);
+    QCOMPARE(m_recorder->find(second)->row.attempt, 2);
+    QCOMPARE(m_recorder->find(second)->row.retryOf, first);
+}
+
+void TestCaptureServer::manyPostsArriveBatched()
+{
+    constexpr int count = 300;
+    const qsizetype batchesBefore = m_recorder->batches.size();
+    const qsizetype eventsBefore = m_recorder->events.size();
+
+    std::vector<std::unique_ptr<QNetworkReply>> replies;
+    replies.reserve(count);
+    for (int i = 0; i < count; ++i) {
+        QNetworkRequest request(m_base.resolved(QUrl(QStringLiteral("/load"))));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        replies.emplace_back(m_nam.post(request, uniqueBody("load")));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(replies.cbegin(), replies.cend(), [](const auto &r) { return r->isFinished(); }), kWaitMs);
+
+    QList<qint64> ids;
+    for (const auto &reply : replies) {
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        ids.append(QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("id")).toInteger(-1));
+    }
+    std::sort(ids.begin(), ids.end());
+    QVERIFY(std::adjacent_find(ids.cbegin(), ids.cend()) == ids.cend()); // unique
+    QCOMPARE(ids.last() - ids.first(), qint64(count - 1)); // consecutive
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_recorder->events.size(), eventsBefore + count, kWaitMs);
+    for (qsizetype i = eventsBefore; i < m_recorder->events.size(); ++i)
+        QCOMPARE(m_recorder->events.at(i).row.id, ids.first() + (i - eventsBefore)); // handed over in id order
+    const qsizetype batches = m_recorder->batches.size() - batchesBefore;
+    QVERIFY2(batches < count, qPrintable(QStringLiteral("%1 batches for %2 events").arg(batches).arg(count)));
+}
+
+void TestCaptureServer::setNextEventId()
+{
+    m_service->setNextEventId(5000);
+    const qint64 id = postForId(uniqueBody("renumbered"));
+    QCOMPARE(id, qint64(5000));
+    QCOMPARE(postForId(uniqueBody("renumbered-next")), qint64(5001));
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(5001), kWaitMs);
+}
+
+void TestCaptureServer::pipelinedKeepAlive()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(m_base.port()));
+    QVERIFY(socket.waitForConnected(kWaitMs));
+
+    const QByteArray body1 = uniqueBody("pipe-1");
+    const QByteArray body2 = uniqueBody("pipe-2");
+    const auto request = [](const QByteArray &path, const QByteArray &body) -> QByteArray {
+        return "POST " + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Zulu: z\r\nContent-Type: application/json\r\n"
+              "Authorization-Hint: none\r\nX-Alpha: a\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    };
+    // Both requests in one write: the second is already buffered while the first is answered.
+    socket.write(request("/pipe/1?a=b", body1) + request("/pipe/2", body2));
+
+    QByteArray received;
+    QList<QPair<QByteArray, QByteArray>> responses;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            received += socket.readAll();
+            QByteArray head;
+            QByteArray content;
+            while (takeResponse(received, head, content))
+                responses.append({ head, content });
+            return responses.size() >= 2;
+        }(),
+        kWaitMs);
+    QCOMPARE(responses.size(), 2);
+    QVERIFY(socket.state() == QAbstractSocket::ConnectedState);
+
+    QList<qint64> ids;
+    for (const auto &response : std::as_const(responses)) {
+        QVERIFY2(response.first.startsWith("HTTP/1.1 200"), response.first.constData());
+        const QJsonObject json = QJsonDocument::fromJson(response.second).object();
+        QCOMPARE(json.value(QLatin1String("ok")), QJsonValue(true));
+        ids.append(json.value(QLatin1String("id")).toInteger(-1));
+    }
+    QCOMPARE(ids.at(1), ids.at(0) + 1); // answered in request order
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_recorder->has(ids.at(1)), kWaitMs);
+    const CapturedEvent &first = *m_recorder->find(ids.at(0));
+    QCOMPARE(first.body, body1);
+    QCOMPARE(first.row.path, QStringLiteral("/pipe/1?a=b"));
+    const HttpHeaders expectedHeaders = {
+        { "Host", "127.0.0.1" },
+        { "X-Zulu", "z" },
+        { "Content-Type", "application/json" },
+        { "Authorization-Hint", "none" },
+        { "X-Alpha", "a" },
+        { "Content-Length", QByteArray::number(body1.size()) },
+    };
+    QCOMPARE(first.headers, expectedHeaders); // all of them, in the order sent
+    QCOMPARE(m_recorder->find(ids.at(1))->body, body2);
+    QCOMPARE(m_recorder->find(ids.at(1))->row.path, QStringLiteral("/pipe/2"));
+}
+
+void TestCaptureServer::portInUseFails()
+{
+    QTcpServer occupant;
+    QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = occupant.serverPort();
+
+    CaptureService service;
+    QSignalSpy listening(&service, &CaptureService::listening);
+    QSignalSpy failed(&service, &CaptureService::failed);
+    service.start(loopback(port));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
+    const QString message = failed.at(0).at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("127.0.0.1:%1").arg(port)), qPrintable(message));
+    QVERIFY2(message.startsWith(QLatin1String("Cannot listen on")), qPrintable(message));
+    QVERIFY2(message.size() > QStringLiteral("Cannot listen on 127.0.0.1:%1: ").arg(port).size(), qPrintable(message));
+    QCOMPARE(listening.count(), 0);
+    QVERIFY(!service.isListening());
+    QVERIFY(service.url().isEmpty());
+
+    // A failed start leaves the service usable.
+    service.start(loopback(0));
+    QTRY_COMPARE_WITH_TIMEOUT(listening.count(), 1, kWaitMs);
+    QCOMPARE(failed.count(), 1);
+}
+
+void TestCaptureServer::restartOnAnotherPort()
+{
+    CaptureService service;
+    Recorder recorder(&service);
+    QSignalSpy listening(&service, &CaptureService::listening);
+    service.start(loopback(0));
+    QTRY_COMPARE_WITH_TIMEOUT(listening.count(), 1, kWaitMs);
+    const QUrl firstUrl = service.url();
+    QCOMPARE(send("POST", QStringLiteral("/a"), uniqueBody("restart-1"), {}, firstUrl).status, 200);
+
+    const quint16 newPort = freePort();
+    QVERIFY(newPort != 0);
+    QVERIFY(newPort != firstUrl.port());
+    service.restart(loopback(newPort));
+    QVERIFY(!service.isListening()); // asynchronous: not yet
+    QTRY_COMPARE_WITH_TIMEOUT(listening.count(), 2, kWaitMs);
+    QVERIFY(service.isListening());
+    QCOMPARE(service.url().port(), int(newPort));
+    QCOMPARE(listening.at(1).at(0).toUrl(), service.url());
+
+    // The old port is closed; numbering continues on the new one.
+    QTcpSocket probe;
+    probe.connectToHost(QHostAddress::LocalHost, quint16(firstUrl.port()));
+    QVERIFY(!probe.waitForConnected(kWaitMs));
+    const HttpResult second = send("POST", QStringLiteral("/b"), uniqueBody("restart-2"), {}, service.url());
+    QCOMPARE(second.status, 200);
+    QCOMPARE(second.json.value(QLatin1String("id")).toInteger(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 2, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.stats.captured, quint64(2), kWaitMs);
+}
+
+void TestCaptureServer::stopThenDestroy()
+{
+    auto service = std::make_unique<CaptureService>();
+    Recorder recorder(service.get());
+    service->start(loopback(0));
+    QTRY_VERIFY_WITH_TIMEOUT(service->isListening(), kWaitMs);
+    const QUrl url = service->url();
+    const HttpResult result = send("POST", QStringLiteral("/last"), uniqueBody("last"), {}, url);
+    QCOMPARE(result.status, 200);
+
+    service->stop();
+    QVERIFY(!service->isListening());
+    QVERIFY(service->url().isEmpty());
+    // Accepted before the stop, so handed over even though the batch timer never fired.
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 1, kWaitMs);
+    service->stop();
+    service.reset();
+
+    // Destroying a running service stops it too.
+    auto running = std::make_unique<CaptureService>();
+    running->start(loopback(0));
+    QTRY_VERIFY_WITH_TIMEOUT(running->isListening(), kWaitMs);
+    running.reset();
+
+    // And one that never started.
+    CaptureService idle;
+    idle.stop();
+}
+
+QTEST_GUILESS_MAIN(TestCaptureServer)
+#include "tst_captureserver.moc"

@@ -1,0 +1,357 @@
+#include "EventStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <unistd.h>
+
+namespace {
+CapturedEvent makeEvent(qint64 id, qint64 receivedMs, const QByteArray &body = {})
+{
+    CapturedEvent event;
+    event.row.id = id;
+    event.row.receivedMs = receivedMs;
+    event.row.kind = id % 2 ? EventKind::Created : EventKind::Escalated;
+    event.row.attempt = 1 + int(id % 3);
+    event.row.retryOf = id > 3 ? id - 3 : 0;
+    event.row.retryGapSeconds = id > 3 ? 10 : -1;
+    event.row.replies = int(id % 5) - 1;
+    event.row.requestId = QString::number(1000 + id);
+    event.row.title = QStringLiteral("Title %1 \u00e9\u05d0 😀, \"quoted\"").arg(id);
+    event.row.status = QStringLiteral("ASSIGNED");
+    event.row.urgency = QStringLiteral("High");
+    event.row.sentiment = QStringLiteral("Negative");
+    event.row.customer = QStringLiteral("Acme");
+    event.row.team = QStringLiteral("EMEA");
+    event.row.assignee = QStringLiteral("Dana");
+    event.row.channel = QStringLiteral("support");
+    event.row.tags = id % 2 ? QStringList { QStringLiteral("billing"), QStringLiteral("vip") } : QStringList();
+    event.row.path = QStringLiteral("/hooks?x=%1").arg(id);
+    event.row.eventType = QStringLiteral("CREATE");
+    event.body = body.isEmpty() ? QByteArray("{\"n\":") + QByteArray::number(id) + "}" : body;
+    event.row.sizeBytes = int(event.body.size());
+    event.row.valid = id != 2;
+    event.headers = { { "content-type", "application/json" }, { "authorization", "secret" }, { "x-empty", "" } };
+    event.method = QStringLiteral("POST");
+    event.remoteAddress = QStringLiteral("127.0.0.1");
+    if (!event.row.valid) {
+        event.error = QStringLiteral("Body is not valid JSON");
+        event.errorOffset = 7;
+    }
+    return event;
+}
+
+void compareRows(const EventRow &a, const EventRow &b)
+{
+    QCOMPARE(a.id, b.id);
+    QCOMPARE(a.receivedMs, b.receivedMs);
+    QCOMPARE(a.kind, b.kind);
+    QCOMPARE(a.valid, b.valid);
+    QCOMPARE(a.attempt, b.attempt);
+    QCOMPARE(a.retryOf, b.retryOf);
+    QCOMPARE(a.retryGapSeconds, b.retryGapSeconds);
+    QCOMPARE(a.replies, b.replies);
+    QCOMPARE(a.sizeBytes, b.sizeBytes);
+    QCOMPARE(a.requestId, b.requestId);
+    QCOMPARE(a.title, b.title);
+    QCOMPARE(a.status, b.status);
+    QCOMPARE(a.urgency, b.urgency);
+    QCOMPARE(a.sentiment, b.sentiment);
+    QCOMPARE(a.customer, b.customer);
+    QCOMPARE(a.team, b.team);
+    QCOMPARE(a.assignee, b.assignee);
+    QCOMPARE(a.channel, b.channel);
+    QCOMPARE(a.tags, b.tags);
+    QCOMPARE(a.path, b.path);
+    QCOMPARE(a.eventType, b.eventType);
+}
+} // namespace
+
+class TestEventStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void reopenGivesSameEventsInOrder()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+        QList<CapturedEvent> events;
+        for (qint64 id = 1; id <= 50; ++id)
+            events.append(makeEvent(id, 1700000000000 + id * 1000));
+        {
+            EventStore store;
+            QVERIFY2(store.open(path), qPrintable(store.errorString()));
+            QVERIFY(store.insert(events.mid(0, 20)));
+            QVERIFY(store.insert(events.mid(20)));
+            QCOMPARE(store.count(), 50);
+        }
+        EventStore store;
+        QVERIFY2(store.open(path), qPrintable(store.errorString()));
+        QCOMPARE(store.maxId(), 50);
+        const QList<EventRow> all = store.loadRowsAfter(0, 1000);
+        QCOMPARE(all.size(), 50);
+        for (int i = 0; i < all.size(); ++i)
+            compareRows(all[i], events[i].row);
+
+        const QList<EventRow> newest = store.loadRows(0, 10);
+        QCOMPARE(newest.size(), 10);
+        QCOMPARE(newest.first().id, 50);
+        QCOMPARE(newest.last().id, 41);
+        const QList<EventRow> page2 = store.loadRows(41, 10);
+        QCOMPARE(page2.first().id, 40);
+
+        const auto loaded = store.loadEvent(2);
+        QVERIFY(loaded.has_value());
+        QCOMPARE(loaded->body, events[1].body);
+        QCOMPARE(loaded->headers, events[1].headers);
+        QCOMPARE(loaded->method, QStringLiteral("POST"));
+        QCOMPARE(loaded->remoteAddress, QStringLiteral("127.0.0.1"));
+        QCOMPARE(loaded->error, events[1].error);
+        QCOMPARE(loaded->errorOffset, 7);
+        QVERIFY(!store.loadEvent(999).has_value());
+    }
+
+    void binaryBodiesSurvive()
+    {
+        QTemporaryDir dir;
+        EventStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("b.sqlite"))));
+        QByteArray binary;
+        for (int i = 0; i < 256; ++i)
+            binary.append(char(i));
+        QVERIFY(store.insert({ makeEvent(1, 1, binary) }));
+        QCOMPARE(store.loadEvent(1)->body, binary);
+    }
+
+    void duplicateIdFailsWholeBatch()
+    {
+        QTemporaryDir dir;
+        EventStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("d.sqlite"))));
+        QVERIFY(store.insert({ makeEvent(1, 1) }));
+        QVERIFY(!store.insert({ makeEvent(2, 2), makeEvent(1, 3) }));
+        QVERIFY(!store.errorString().isEmpty());
+        QCOMPARE(store.count(), 1); // the batch rolled back: 2 is not there either
+    }
+
+    void corruptFileIsRefusedAndUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("corrupt.sqlite"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QByteArray garbage = QByteArray("this is not a database at all\n").repeated(200);
+        file.write(garbage);
+        file.close();
+        EventStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.errorString().contains(path), qPrintable(store.errorString()));
+        QVERIFY(!store.isOpen());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), garbage);
+    }
+
+    void damagedCaptureIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("damaged.sqlite"));
+        {
+            EventStore store;
+            QVERIFY(store.open(path));
+            QList<CapturedEvent> events;
+            for (qint64 id = 1; id <= 200; ++id)
+                events.append(makeEvent(id, id));
+            QVERIFY(store.insert(events));
+        }
+        // Overwrite the header page with noise, as a failing disk might.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        file.seek(0);
+        file.write(QByteArray(100, '\x5a'));
+        file.close();
+        const QByteArray before = [&] {
+            QFile f(path);
+            f.open(QIODevice::ReadOnly);
+            return f.readAll();
+        }();
+        EventStore store;
+        QVERIFY(!store.open(path));
+        QFile after(path);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), before);
+    }
+
+    void foreignDatabaseIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("foreign.sqlite"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("foreign"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("CREATE TABLE customers (id INTEGER, name TEXT)")));
+            QVERIFY(query.exec(QStringLiteral("INSERT INTO customers VALUES (1, 'x')")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("foreign"));
+        EventStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.errorString().contains(QStringLiteral("not a Thena Inspector capture")),
+            qPrintable(store.errorString()));
+    }
+
+    void newerSchemaIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("newer.sqlite"));
+        {
+            EventStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.insert({ makeEvent(1, 1) }));
+        }
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bump"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA user_version=%1").arg(EventStore::SchemaVersion + 1)));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("bump"));
+        EventStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.errorString().contains(QStringLiteral("newer")), qPrintable(store.errorString()));
+        // Read-only opening refuses too: we do not guess at a format we do not know.
+        QVERIFY(!store.open(path, EventStore::Mode::ReadOnly));
+    }
+
+    void readOnlyFileIsRefusedForWriting()
+    {
+        if (::geteuid() == 0)
+            QSKIP("root can write to read-only files; covered by readOnlyFolder under non-root");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ro.sqlite"));
+        {
+            EventStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.insert({ makeEvent(1, 1) }));
+        }
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::ReadGroup);
+        EventStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.errorString().contains(QStringLiteral("read-only")), qPrintable(store.errorString()));
+        QVERIFY(store.open(path, EventStore::Mode::ReadOnly));
+        QCOMPARE(store.count(), 1);
+    }
+
+    void readOnlyPermissionsAreHonouredEvenForRoot()
+    {
+        // Root ignores permission bits, but a user who marked the file read-only means it.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ro2.sqlite"));
+        {
+            EventStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.insert({ makeEvent(1, 1) }));
+        }
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        EventStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.errorString().contains(QStringLiteral("read-only")), qPrintable(store.errorString()));
+    }
+
+    void fullDiskFailsCleanly()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("full.sqlite"));
+        EventStore store;
+        QVERIFY(store.open(path));
+        QVERIFY(store.insert({ makeEvent(1, 1) }));
+        {
+            // SQLite reports SQLITE_FULL when max_page_count is reached, as it does on a full disk.
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("limit"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("limit"));
+        QVERIFY(store.setMaxPageCountForTesting(store.pageCount() + 2));
+        QList<CapturedEvent> big;
+        for (qint64 id = 2; id < 200; ++id)
+            big.append(makeEvent(id, id, QByteArray(4000, 'x')));
+        QVERIFY(!store.insert(big));
+        QVERIFY2(
+            store.errorString().contains(QStringLiteral("full"), Qt::CaseInsensitive), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 1);
+        QVERIFY(store.loadEvent(1).has_value());
+    }
+
+    void retentionKeepsNewest()
+    {
+        QTemporaryDir dir;
+        EventStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("r.sqlite"))));
+        QList<CapturedEvent> events;
+        const qint64 day = 24LL * 3600 * 1000;
+        const qint64 now = 1800000000000;
+        for (qint64 id = 1; id <= 100; ++id)
+            events.append(makeEvent(id, now - (100 - id) * day / 10)); // one every 2.4 h, newest now
+        QVERIFY(store.insert(events));
+        QCOMPARE(store.applyRetention(80, 0, now), 20);
+        QCOMPARE(store.count(), 80);
+        QCOMPARE(store.loadRowsAfter(0, 1).first().id, 21);
+        // 5 days = 50 events at 10 per day; ids 50..100 are within 5 days of now (id 50 exactly at the edge).
+        QCOMPARE(store.applyRetention(0, 5 * day, now), 29);
+        QCOMPARE(store.loadRowsAfter(0, 1).first().id, 50);
+        QCOMPARE(store.applyRetention(10, 5 * day, now), 41);
+        QCOMPARE(store.count(), 10);
+        QCOMPARE(store.applyRetention(0, 0, now), 0);
+        QVERIFY(!store.loadEvent(90).has_value());
+        QVERIFY(store.loadEvent(91).has_value());
+    }
+
+    void deleteSelectedAndClearAll()
+    {
+        QTemporaryDir dir;
+        EventStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("del.sqlite"))));
+        QList<CapturedEvent> events;
+        for (qint64 id = 1; id <= 10; ++id)
+            events.append(makeEvent(id, id));
+        QVERIFY(store.insert(events));
+        QVERIFY(store.remove({ 2, 5, 7 }));
+        QCOMPARE(store.count(), 7);
+        QVERIFY(!store.loadEvent(5).has_value());
+        QVERIFY(store.removeAll());
+        QCOMPARE(store.count(), 0);
+    }
+
+    void saveAsCopiesEverything()
+    {
+        QTemporaryDir dir;
+        EventStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("src.sqlite"))));
+        QVERIFY(store.insert({ makeEvent(1, 1), makeEvent(2, 2) }));
+        const QString target = dir.filePath(QStringLiteral("copy.sqlite"));
+        QVERIFY2(store.copyTo(target), qPrintable(store.errorString()));
+        QVERIFY(!store.copyTo(target)); // never overwrites
+        EventStore copy;
+        QVERIFY2(copy.open(target), qPrintable(copy.errorString()));
+        QCOMPARE(copy.count(), 2);
+        QCOMPARE(copy.loadEvent(2)->body, store.loadEvent(2)->body);
+    }
+
+    void headersRoundTrip()
+    {
+        const HttpHeaders headers = { { "Host", "x:80" }, { "authorization", "Bearer a:b" }, { "x-empty", "" } };
+        QCOMPARE(EventStore::decodeHeaders(EventStore::encodeHeaders(headers)), headers);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventStore)
+#include "tst_eventstore.moc"

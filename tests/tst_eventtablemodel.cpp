@@ -1,0 +1,793 @@
+#include "EventTableModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QBrush>
+#include <QDateTime>
+#include <QFont>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTest>
+#include <memory>
+
+namespace {
+using Tester = QAbstractItemModelTester;
+
+std::unique_ptr<Tester> attachTester(EventTableModel *model)
+{
+    return std::make_unique<Tester>(model, Tester::FailureReportingMode::Fatal);
+}
+
+QString pick(QRandomGenerator &rng, std::initializer_list<const char *> words)
+{
+    const auto index = static_cast<size_t>(rng.bounded(static_cast<int>(words.size())));
+    return QString::fromUtf8(*(words.begin() + index));
+}
+
+// Few distinct values per column, so sorting has many ties and filters match a useful share.
+QList<EventRow> randomRows(int count, quint32 seed, qint64 firstId = 1)
+{
+    QRandomGenerator rng(seed);
+    QList<EventRow> rows;
+    for (int i = 0; i < count; ++i) {
+        EventRow row;
+        row.id = firstId + i;
+        row.receivedMs = 1'700'000'000'000LL + rng.bounded(50) * 1000;
+        row.kind = static_cast<EventKind>(rng.bounded(EventKindCount));
+        row.valid = row.kind != EventKind::Invalid;
+        row.attempt = 1 + rng.bounded(3);
+        row.retryOf = row.attempt > 1 ? rng.bounded(1, 100) : 0;
+        row.retryGapSeconds = row.attempt > 1 ? 10 * rng.bounded(1, 6) : -1;
+        row.replies = rng.bounded(-1, 4);
+        row.sizeBytes = rng.bounded(0, 5000);
+        row.requestId = pick(rng, { "42", "1234", "420", "7", "t-99", "T-100", "", "0042" });
+        row.title = pick(rng, { "Printer on fire", "printer jam", "Login broken", "Café order", "", "Zebra" });
+        row.status = pick(rng, { "OPEN", "assigned", "CLOSED", "In_Progress", "" });
+        row.urgency = pick(rng, { "Low", "Medium", "High", "high", "" });
+        row.sentiment = pick(rng, { "Neutral", "Negative", "" });
+        row.customer = pick(rng, { "Acme", "acme", "Globex", "Éclair SA", "" });
+        row.team = pick(rng, { "Support EMEA", "Support US", "" });
+        row.assignee = pick(rng, { "Jane Doe", "john smith", "" });
+        row.channel = pick(rng, { "acme-support", "help", "" });
+        const int tagCount = rng.bounded(3);
+        for (int t = 0; t < tagCount; ++t)
+            row.tags << pick(rng, { "billing", "Auth", "vpn", "billing ops" });
+        row.path = pick(rng, { "/hooks/thena", "/platform" });
+        row.eventType = row.kind == EventKind::Platform ? pick(rng, { "ticket:created", "ticket:updated", "" })
+                                                        : pick(rng, { "CREATE", "UPDATE", "" });
+        rows << row;
+    }
+    return rows;
+}
+
+QList<qint64> visibleIds(const EventTableModel &model)
+{
+    QList<qint64> ids;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const qint64 id = model.index(row, 0).data(EventTableModel::EventIdRole).toLongLong();
+        if (id != model.rowAt(row).id)
+            qFatal("EventIdRole and rowAt() disagree");
+        ids << id;
+    }
+    return ids;
+}
+
+QList<qint64> plainLoop(const QList<EventRow> &rows, const FilterQuery &query, const QList<EventKind> &hidden)
+{
+    QList<qint64> ids;
+    for (const EventRow &row : rows) {
+        if (!hidden.contains(row.kind) && query.matches(row))
+            ids << row.id;
+    }
+    return ids;
+}
+
+// Numbers before strings, numbers numerically, strings by code unit (they are already case-folded).
+int compareRaw(const QVariant &a, const QVariant &b)
+{
+    const bool aText = a.typeId() == QMetaType::QString;
+    const bool bText = b.typeId() == QMetaType::QString;
+    if (aText != bText)
+        return aText ? 1 : -1;
+    if (aText)
+        return a.toString().compare(b.toString());
+    const qint64 x = a.toLongLong();
+    const qint64 y = b.toLongLong();
+    return x < y ? -1 : (y < x ? 1 : 0);
+}
+
+// Every cell and role that the model serves, for comparing two models.
+QList<QVariant> snapshot(const EventTableModel &model)
+{
+    static const QList<int> roles { Qt::DisplayRole, Qt::ToolTipRole, Qt::ForegroundRole, Qt::BackgroundRole,
+        Qt::FontRole, Qt::TextAlignmentRole, EventTableModel::RawValueRole, EventTableModel::EventIdRole,
+        EventTableModel::KindRole, EventTableModel::UrgencyRole };
+    QList<QVariant> values;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        for (int column = 0; column < model.columnCount(); ++column) {
+            for (int role : roles)
+                values << model.index(row, column).data(role);
+        }
+    }
+    return values;
+}
+
+// The visible rows are in the order sort(column, order) promises, ties by id.
+bool isInSortOrder(const EventTableModel &model, int column, Qt::SortOrder order)
+{
+    for (int row = 1; row < model.rowCount(); ++row) {
+        int c = compareRaw(model.index(row - 1, column).data(EventTableModel::RawValueRole),
+            model.index(row, column).data(EventTableModel::RawValueRole));
+        if (order == Qt::DescendingOrder)
+            c = -c;
+        if (c > 0 || (c == 0 && model.rowAt(row - 1).id > model.rowAt(row).id))
+            return false;
+    }
+    return true;
+}
+
+QList<qint64> sorted(QList<qint64> ids)
+{
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+EventRow basicRow(qint64 id)
+{
+    EventRow row;
+    row.id = id;
+    row.receivedMs = 1'700'000'000'000LL + id;
+    row.kind = EventKind::Created;
+    row.requestId = QString::number(id);
+    row.title = QStringLiteral("Row %1").arg(id);
+    return row;
+}
+} // namespace
+
+class tst_EventTableModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void singleAndBatchedAppendsAgree_data();
+    void singleAndBatchedAppendsAgree();
+    void unsortedBatchIsOneInsert();
+    void filterAndKindToggles();
+    void filterChangeKeepsSurvivingSelection();
+    void largeFilterChangeResets();
+    void sortByEveryColumn_data();
+    void sortByEveryColumn();
+    void appendWhileSortedAndFiltered_data();
+    void appendWhileSortedAndFiltered();
+    void selectionSurvivesSort();
+    void displayStrings_data();
+    void displayStrings();
+    void toolTips();
+    void styleRoles();
+    void rawAndCustomRoles();
+    void headers();
+    void visibleRowOfId();
+    void clearAndCounts();
+    void noChildren();
+};
+
+void tst_EventTableModel::singleAndBatchedAppendsAgree_data()
+{
+    QTest::addColumn<QList<EventRow>>("rows");
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<int>("sortColumn");
+    QTest::addColumn<Qt::SortOrder>("order");
+
+    QTest::newRow("empty") << QList<EventRow> {} << QString() << -1 << Qt::AscendingOrder;
+    QTest::newRow("one") << randomRows(1, 1) << QString() << -1 << Qt::AscendingOrder;
+    QTest::newRow("three") << randomRows(3, 2) << QString() << -1 << Qt::AscendingOrder;
+    QTest::newRow("80 unsorted") << randomRows(80, 3) << QString() << -1 << Qt::AscendingOrder;
+    QTest::newRow("80 filtered") << randomRows(80, 4) << QStringLiteral("-kind:inv printer") << -1
+                                 << Qt::AscendingOrder;
+    QTest::newRow("80 sorted by title") << randomRows(80, 5) << QString()
+                                        << static_cast<int>(EventTableModel::TitleColumn) << Qt::AscendingOrder;
+    QTest::newRow("80 sorted by size, descending, filtered")
+        << randomRows(80, 6) << QStringLiteral("-status:closed") << static_cast<int>(EventTableModel::SizeColumn)
+        << Qt::DescendingOrder;
+    QTest::newRow("80 sorted by request")
+        << randomRows(80, 7) << QString() << static_cast<int>(EventTableModel::RequestIdColumn) << Qt::AscendingOrder;
+}
+
+void tst_EventTableModel::singleAndBatchedAppendsAgree()
+{
+    QFETCH(QList<EventRow>, rows);
+    QFETCH(QString, filter);
+    QFETCH(int, sortColumn);
+    QFETCH(Qt::SortOrder, order);
+
+    EventTableModel single;
+    EventTableModel batched;
+    const auto singleTester = attachTester(&single);
+    const auto batchedTester = attachTester(&batched);
+    for (EventTableModel *model : { &single, &batched }) {
+        model->setFilter(FilterQuery::parse(filter));
+        model->sort(sortColumn, order);
+    }
+
+    for (const EventRow &row : std::as_const(rows))
+        single.appendRows({ row });
+    batched.appendRows(rows);
+
+    QCOMPARE(single.totalCount(), rows.size());
+    QCOMPARE(batched.totalCount(), rows.size());
+    QCOMPARE(single.rowCount(), batched.rowCount());
+    QCOMPARE(visibleIds(single), visibleIds(batched));
+    QCOMPARE(snapshot(single), snapshot(batched));
+    QCOMPARE(sorted(visibleIds(batched)), plainLoop(rows, FilterQuery::parse(filter), {}));
+}
+
+void tst_EventTableModel::unsortedBatchIsOneInsert()
+{
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows(randomRows(5, 10));
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy counts(&model, &EventTableModel::countsChanged);
+
+    model.appendRows(randomRows(7, 11, 100));
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.at(0).at(1).toInt(), 5);
+    QCOMPARE(inserted.at(0).at(2).toInt(), 11);
+    QCOMPARE(counts.size(), 1);
+    QCOMPARE(counts.at(0).at(0).toInt(), 12);
+    QCOMPARE(counts.at(0).at(1).toInt(), 12);
+
+    // Only the rows that pass the filter go in, still as one range at the end.
+    model.setFilter(FilterQuery::parse(QStringLiteral("kind:created")));
+    const int before = model.rowCount();
+    QList<EventRow> batch;
+    for (int i = 0; i < 6; ++i) {
+        EventRow row = basicRow(200 + i);
+        row.kind = i % 2 ? EventKind::Created : EventKind::Updated;
+        batch << row;
+    }
+    inserted.clear();
+    model.appendRows(batch);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.at(0).at(1).toInt(), before);
+    QCOMPARE(inserted.at(0).at(2).toInt(), before + 2);
+    QCOMPARE(model.totalCount(), 18);
+
+    // A batch the filter rejects entirely inserts nothing but still changes the total.
+    inserted.clear();
+    counts.clear();
+    model.appendRows({ [] {
+        EventRow row = basicRow(300);
+        row.kind = EventKind::Updated;
+        return row;
+    }() });
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(counts.size(), 1);
+    QCOMPARE(model.totalCount(), 19);
+}
+
+void tst_EventTableModel::filterAndKindToggles()
+{
+    const QList<EventRow> rows = randomRows(400, 20);
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows(rows);
+
+    struct Step
+    {
+        const char *filter;
+        QList<EventKind> hidden;
+        int sortColumn;
+    };
+    const QList<Step> steps {
+        { "printer", {}, -1 },
+        { "printer -kind:esc", {}, -1 },
+        { "printer -kind:esc", { EventKind::Invalid }, -1 },
+        { "", { EventKind::Invalid }, -1 },
+        { "", { EventKind::Invalid, EventKind::Created, EventKind::Platform }, -1 },
+        { "status:open", { EventKind::Created }, EventTableModel::TitleColumn },
+        { "acme", { EventKind::Created }, EventTableModel::TitleColumn },
+        { "acme urgency:high", {}, EventTableModel::SizeColumn },
+        { "tag:bill", {}, EventTableModel::CustomerColumn },
+        { "-tag:bill", { EventKind::Unknown }, EventTableModel::ReceivedColumn },
+        { "\"printer on\"", {}, -1 },
+        { "request:42", {}, EventTableModel::RequestIdColumn },
+        { "", {}, -1 },
+    };
+    for (const Step &step : steps) {
+        const FilterQuery query = FilterQuery::parse(QString::fromUtf8(step.filter));
+        model.setFilter(query);
+        for (int k = 0; k < EventKindCount; ++k) {
+            const auto kind = static_cast<EventKind>(k);
+            model.setKindVisible(kind, !step.hidden.contains(kind));
+            QCOMPARE(model.isKindVisible(kind), !step.hidden.contains(kind));
+        }
+        model.sort(step.sortColumn, Qt::AscendingOrder);
+        const QList<qint64> expected = plainLoop(rows, query, step.hidden);
+        QVERIFY(!expected.isEmpty());
+        if (step.sortColumn < 0)
+            QCOMPARE(visibleIds(model), expected);
+        else
+            QCOMPARE(sorted(visibleIds(model)), expected);
+        if (step.sortColumn >= 0)
+            QVERIFY(isInSortOrder(model, step.sortColumn, Qt::AscendingOrder));
+        QCOMPARE(model.totalCount(), rows.size());
+    }
+}
+
+void tst_EventTableModel::filterChangeKeepsSurvivingSelection()
+{
+    const QList<EventRow> rows = randomRows(120, 30);
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows(rows);
+    model.sort(EventTableModel::CustomerColumn, Qt::DescendingOrder);
+
+    // Pick a row that the filter below keeps and one that it drops.
+    const FilterQuery query = FilterQuery::parse(QStringLiteral("printer"));
+    int keptRow = -1;
+    int droppedRow = -1;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const bool keeps = query.matches(model.rowAt(row));
+        if (keeps && keptRow < 0)
+            keptRow = row;
+        if (!keeps && droppedRow < 0)
+            droppedRow = row;
+    }
+    QVERIFY(keptRow >= 0 && droppedRow >= 0);
+    const qint64 keptId = model.rowAt(keptRow).id;
+    const QPersistentModelIndex kept = model.index(keptRow, EventTableModel::TitleColumn);
+    const QPersistentModelIndex dropped = model.index(droppedRow, EventTableModel::TitleColumn);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+    model.setFilter(query);
+    QCOMPARE(reset.size(), 0);
+    QVERIFY(kept.isValid());
+    QCOMPARE(kept.data(EventTableModel::EventIdRole).toLongLong(), keptId);
+    QCOMPARE(kept.column(), static_cast<int>(EventTableModel::TitleColumn));
+    QVERIFY(!dropped.isValid());
+    QVERIFY(isInSortOrder(model, EventTableModel::CustomerColumn, Qt::DescendingOrder));
+
+    // And back: the rows return in sorted order, the selection still on the same event.
+    model.setFilter(FilterQuery());
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(model.rowCount(), rows.size());
+    QCOMPARE(kept.data(EventTableModel::EventIdRole).toLongLong(), keptId);
+    QVERIFY(isInSortOrder(model, EventTableModel::CustomerColumn, Qt::DescendingOrder));
+
+    // A query with the same terms changes nothing.
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    model.setFilter(FilterQuery::parse(QStringLiteral("  ")));
+    model.setFilter(FilterQuery::parse(QStringLiteral("colour:red")));
+    QCOMPARE(removed.size(), 0);
+    QCOMPARE(model.filter().text(), QStringLiteral("colour:red"));
+}
+
+void tst_EventTableModel::largeFilterChangeResets()
+{
+    // Alternating kinds make hundreds of separate ranges: the model resets instead.
+    QList<EventRow> rows;
+    for (int i = 0; i < 2000; ++i) {
+        EventRow row = basicRow(i + 1);
+        row.kind = i % 2 ? EventKind::Created : EventKind::Updated;
+        rows << row;
+    }
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows(rows);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.setKindVisible(EventKind::Updated, false);
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(model.rowCount(), 1000);
+    QCOMPARE(visibleIds(model), plainLoop(rows, FilterQuery(), { EventKind::Updated }));
+    model.setKindVisible(EventKind::Updated, true);
+    QCOMPARE(model.rowCount(), 2000);
+}
+
+void tst_EventTableModel::sortByEveryColumn_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<Qt::SortOrder>("order");
+    for (int column = 0; column < EventTableModel::ColumnCount; ++column) {
+        const QString name = EventTableModel::columnName(static_cast<EventTableModel::Column>(column));
+        QTest::addRow("%s asc", qPrintable(name)) << column << Qt::AscendingOrder;
+        QTest::addRow("%s desc", qPrintable(name)) << column << Qt::DescendingOrder;
+    }
+}
+
+void tst_EventTableModel::sortByEveryColumn()
+{
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+
+    const QList<EventRow> rows = randomRows(300, 40);
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows(rows);
+
+    // Reference: std::stable_sort of the arrival order on the raw values.
+    struct Item
+    {
+        qint64 id;
+        QVariant raw;
+    };
+    std::vector<Item> items;
+    for (int row = 0; row < model.rowCount(); ++row)
+        items.push_back({ model.rowAt(row).id, model.index(row, column).data(EventTableModel::RawValueRole) });
+    std::stable_sort(items.begin(), items.end(), [order](const Item &a, const Item &b) {
+        const int c = compareRaw(a.raw, b.raw);
+        return order == Qt::AscendingOrder ? c < 0 : c > 0;
+    });
+    QList<qint64> expected;
+    for (const Item &item : items)
+        expected << item.id;
+
+    model.sort(column, order);
+    QCOMPARE(model.sortColumn(), column);
+    QCOMPARE(model.sortOrder(), order);
+    QCOMPARE(visibleIds(model), expected);
+
+    model.sort(-1, Qt::AscendingOrder);
+    QCOMPARE(visibleIds(model), plainLoop(rows, FilterQuery(), {}));
+}
+
+void tst_EventTableModel::appendWhileSortedAndFiltered_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<Qt::SortOrder>("order");
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<int>("batchSize");
+    QTest::addColumn<int>("total");
+    QTest::addColumn<bool>("expectReset");
+
+    QTest::newRow("title asc, small batches") << static_cast<int>(EventTableModel::TitleColumn) << Qt::AscendingOrder
+                                              << QStringLiteral("-kind:invalid") << 7 << 350 << false;
+    QTest::newRow("received desc, one-row batches")
+        << static_cast<int>(EventTableModel::ReceivedColumn) << Qt::DescendingOrder << QStringLiteral("printer") << 1
+        << 150 << false;
+    QTest::newRow("request asc, large batches")
+        << static_cast<int>(EventTableModel::RequestIdColumn) << Qt::AscendingOrder << QStringLiteral("-status:closed")
+        << 150 << 1200 << false;
+    // Sizes are nearly unique, so a second batch of 700 lands in hundreds of places.
+    QTest::newRow("size desc, batches past the reset limit")
+        << static_cast<int>(EventTableModel::SizeColumn) << Qt::DescendingOrder << QString() << 700 << 1400 << true;
+}
+
+void tst_EventTableModel::appendWhileSortedAndFiltered()
+{
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    QFETCH(QString, filter);
+    QFETCH(int, batchSize);
+    QFETCH(int, total);
+    QFETCH(bool, expectReset);
+
+    const FilterQuery query = FilterQuery::parse(filter);
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.setFilter(query);
+    model.sort(column, order);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+    QList<EventRow> all;
+    quint32 seed = 50;
+    while (all.size() < total) {
+        const QList<EventRow> batch = randomRows(batchSize, seed++, all.size() + 1);
+        all += batch;
+        model.appendRows(batch);
+        QVERIFY(isInSortOrder(model, column, order));
+        QCOMPARE(sorted(visibleIds(model)), plainLoop(all, query, {}));
+        QCOMPARE(model.totalCount(), all.size());
+    }
+    QCOMPARE(!reset.isEmpty(), expectReset);
+}
+
+void tst_EventTableModel::selectionSurvivesSort()
+{
+    const QList<EventRow> rows = randomRows(150, 60);
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows(rows);
+
+    const int selectedRow = 37;
+    const qint64 selectedId = model.rowAt(selectedRow).id;
+    const QPersistentModelIndex selected = model.index(selectedRow, EventTableModel::StatusColumn);
+    const QPersistentModelIndex first = model.index(0, 0);
+    const qint64 firstId = model.rowAt(0).id;
+    QSignalSpy layoutChanged(&model, &QAbstractItemModel::layoutChanged);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+    for (int column = 0; column < EventTableModel::ColumnCount; ++column) {
+        for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
+            model.sort(column, order);
+            QVERIFY(selected.isValid());
+            QCOMPARE(selected.column(), static_cast<int>(EventTableModel::StatusColumn));
+            QCOMPARE(selected.data(EventTableModel::EventIdRole).toLongLong(), selectedId);
+            QCOMPARE(model.rowAt(selected.row()).id, selectedId);
+            QCOMPARE(model.visibleRowOfId(selectedId), selected.row());
+            QCOMPARE(first.data(EventTableModel::EventIdRole).toLongLong(), firstId);
+        }
+    }
+    model.sort(-1, Qt::AscendingOrder);
+    QCOMPARE(selected.row(), selectedRow);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(layoutChanged.size(), 2 * EventTableModel::ColumnCount + 1);
+
+    // Sorting again the same way is a no-op.
+    model.sort(-1, Qt::DescendingOrder);
+    QCOMPARE(layoutChanged.size(), 2 * EventTableModel::ColumnCount + 1);
+}
+
+void tst_EventTableModel::displayStrings_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<EventRow>("row");
+    QTest::addColumn<QString>("expected");
+
+    const auto withSize = [](int bytes) {
+        EventRow row = basicRow(1);
+        row.sizeBytes = bytes;
+        return row;
+    };
+    const int size = EventTableModel::SizeColumn;
+    QTest::newRow("size 0") << size << withSize(0) << QStringLiteral("0 B");
+    QTest::newRow("size 812") << size << withSize(812) << QStringLiteral("812 B");
+    QTest::newRow("size 1023") << size << withSize(1023) << QStringLiteral("1023 B");
+    QTest::newRow("size 1024") << size << withSize(1024) << QStringLiteral("1.0 KB");
+    QTest::newRow("size 3584") << size << withSize(3584) << QStringLiteral("3.5 KB");
+    QTest::newRow("size 1.5 MB") << size << withSize(1572864) << QStringLiteral("1.5 MB");
+
+    const auto withAttempt = [](int attempt, int gap) {
+        EventRow row = basicRow(1);
+        row.attempt = attempt;
+        row.retryGapSeconds = gap;
+        row.retryOf = attempt > 1 ? 7 : 0;
+        return row;
+    };
+    const int attempt = EventTableModel::AttemptColumn;
+    QTest::newRow("first attempt") << attempt << withAttempt(1, -1) << QStringLiteral("1");
+    QTest::newRow("retry") << attempt << withAttempt(3, 30) << QStringLiteral("3 (+30 s)");
+    QTest::newRow("retry, gap unknown") << attempt << withAttempt(2, -1) << QStringLiteral("2");
+
+    EventRow received = basicRow(1);
+    received.receivedMs = QDateTime(QDate(2024, 3, 9), QTime(7, 5, 2, 345), Qt::LocalTime).toMSecsSinceEpoch();
+    QTest::newRow("received, local time")
+        << static_cast<int>(EventTableModel::ReceivedColumn) << received << QStringLiteral("2024-03-09 07:05:02");
+
+    const auto withReplies = [](int replies) {
+        EventRow row = basicRow(1);
+        row.replies = replies;
+        return row;
+    };
+    QTest::newRow("no reply count") << static_cast<int>(EventTableModel::RepliesColumn) << withReplies(-1) << QString();
+    QTest::newRow("replies") << static_cast<int>(EventTableModel::RepliesColumn) << withReplies(5)
+                             << QStringLiteral("5");
+
+    const auto withKind = [](EventKind kind, const char *eventType) {
+        EventRow row = basicRow(1);
+        row.kind = kind;
+        row.eventType = QString::fromLatin1(eventType);
+        return row;
+    };
+    const int kind = EventTableModel::KindColumn;
+    QTest::newRow("kind") << kind << withKind(EventKind::Escalated, "") << QStringLiteral("Escalated");
+    QTest::newRow("kind, action not shown")
+        << kind << withKind(EventKind::Created, "CREATE") << QStringLiteral("Created");
+    QTest::newRow("kind, platform type") << kind << withKind(EventKind::Platform, "ticket:created")
+                                         << QStringLiteral("ticket:created");
+    QTest::newRow("kind, platform without type")
+        << kind << withKind(EventKind::Platform, "") << QStringLiteral("Platform");
+
+    EventRow tagged = basicRow(1);
+    tagged.tags = QStringList { QStringLiteral("billing"), QStringLiteral("VPN") };
+    QTest::newRow("tags") << static_cast<int>(EventTableModel::TagsColumn) << tagged << QStringLiteral("billing, VPN");
+    QTest::newRow("request") << static_cast<int>(EventTableModel::RequestIdColumn) << basicRow(42)
+                             << QStringLiteral("42");
+    QTest::newRow("title") << static_cast<int>(EventTableModel::TitleColumn) << basicRow(3) << QStringLiteral("Row 3");
+}
+
+void tst_EventTableModel::displayStrings()
+{
+    QFETCH(int, column);
+    QFETCH(EventRow, row);
+    QFETCH(QString, expected);
+
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows({ row });
+    QCOMPARE(model.index(0, column).data().toString(), expected);
+}
+
+void tst_EventTableModel::toolTips()
+{
+    EventRow row = basicRow(9);
+    row.receivedMs = QDateTime(QDate(2024, 3, 9), QTime(7, 5, 2, 345), Qt::LocalTime).toMSecsSinceEpoch();
+    row.title = QStringLiteral("A long title that the column will elide");
+    row.attempt = 3;
+    row.retryOf = 7;
+    row.retryGapSeconds = 30;
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows({ row, basicRow(10) });
+
+    QCOMPARE(model.index(0, EventTableModel::ReceivedColumn).data(Qt::ToolTipRole).toString(),
+        QStringLiteral("2024-03-09 07:05:02.345"));
+    QCOMPARE(model.index(0, EventTableModel::TitleColumn).data(Qt::ToolTipRole).toString(), row.title);
+    const QString attemptTip = model.index(0, EventTableModel::AttemptColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY2(attemptTip.contains(QStringLiteral("retry of #7")), qPrintable(attemptTip));
+    QVERIFY2(attemptTip.contains(QStringLiteral("30 s")), qPrintable(attemptTip));
+    QVERIFY(!model.index(1, EventTableModel::AttemptColumn)
+                 .data(Qt::ToolTipRole)
+                 .toString()
+                 .contains(QStringLiteral("retry of")));
+}
+
+void tst_EventTableModel::styleRoles()
+{
+    EventRow escalated = basicRow(1);
+    escalated.kind = EventKind::Escalated;
+    EventRow invalid = basicRow(2);
+    invalid.kind = EventKind::Invalid;
+    invalid.valid = false;
+    EventRow urgent = basicRow(3);
+    urgent.urgency = QStringLiteral("High");
+    const EventRow plain = basicRow(4);
+
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows({ escalated, invalid, urgent, plain });
+
+    const auto background
+        = [&model](int row) { return model.index(row, EventTableModel::TitleColumn).data(Qt::BackgroundRole); };
+    QCOMPARE(qvariant_cast<QBrush>(background(0)).color(), QColor(255, 235, 235));
+    QVERIFY(!background(1).isValid());
+    QVERIFY(!background(3).isValid());
+
+    const QVariant invalidFont = model.index(1, EventTableModel::TitleColumn).data(Qt::FontRole);
+    QVERIFY(qvariant_cast<QFont>(invalidFont).italic());
+    const QColor grey = qvariant_cast<QBrush>(model.index(1, 0).data(Qt::ForegroundRole)).color();
+    QCOMPARE(grey.red(), grey.blue());
+    QVERIFY(grey.red() > 64 && grey.red() < 192);
+
+    const QColor strong
+        = qvariant_cast<QBrush>(model.index(2, EventTableModel::UrgencyColumn).data(Qt::ForegroundRole)).color();
+    QVERIFY(strong.red() > 150 && strong.green() < 60 && strong.blue() < 60);
+    QVERIFY(!model.index(2, EventTableModel::TitleColumn).data(Qt::ForegroundRole).isValid());
+
+    for (int column = 0; column < EventTableModel::ColumnCount; ++column) {
+        QVERIFY(!model.index(3, column).data(Qt::ForegroundRole).isValid());
+        QVERIFY(!model.index(3, column).data(Qt::BackgroundRole).isValid());
+        QVERIFY(!model.index(3, column).data(Qt::FontRole).isValid());
+    }
+}
+
+void tst_EventTableModel::rawAndCustomRoles()
+{
+    EventRow row = basicRow(77);
+    row.kind = EventKind::Escalated;
+    row.urgency = QStringLiteral("High");
+    row.title = QStringLiteral("MiXeD Case");
+    row.replies = 4;
+    row.sizeBytes = 3584;
+    row.requestId = QStringLiteral("0042");
+    EventRow named = basicRow(78);
+    named.requestId = QStringLiteral("T-9");
+
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows({ row, named });
+
+    const auto raw = [&model](int r, int column) { return model.index(r, column).data(EventTableModel::RawValueRole); };
+    QCOMPARE(raw(0, EventTableModel::ReceivedColumn), QVariant(row.receivedMs));
+    QCOMPARE(raw(0, EventTableModel::TitleColumn), QVariant(QStringLiteral("mixed case")));
+    QCOMPARE(raw(0, EventTableModel::RepliesColumn), QVariant(4));
+    QCOMPARE(raw(0, EventTableModel::SizeColumn), QVariant(3584));
+    QCOMPARE(raw(0, EventTableModel::RequestIdColumn), QVariant(qint64(42)));
+    QCOMPARE(raw(1, EventTableModel::RequestIdColumn), QVariant(QStringLiteral("t-9")));
+    QCOMPARE(raw(0, EventTableModel::KindColumn), QVariant(QStringLiteral("escalated")));
+
+    QCOMPARE(model.index(0, 5).data(EventTableModel::EventIdRole), QVariant(qint64(77)));
+    QCOMPARE(model.index(0, 0).data(EventTableModel::KindRole).toInt(), static_cast<int>(EventKind::Escalated));
+    QCOMPARE(model.index(0, 0).data(EventTableModel::UrgencyRole).toString(), QStringLiteral("high"));
+    QVERIFY(!model.index(0, 0).data(Qt::DecorationRole).isValid());
+    QVERIFY(!model.index(0, 0).data(Qt::UserRole + 100).isValid());
+}
+
+void tst_EventTableModel::headers()
+{
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    QStringList titles;
+    QStringList names;
+    for (int column = 0; column < EventTableModel::ColumnCount; ++column) {
+        titles << model.headerData(column, Qt::Horizontal).toString();
+        names << EventTableModel::columnName(static_cast<EventTableModel::Column>(column));
+    }
+    QCOMPARE(titles,
+        QStringList({ QStringLiteral("Received"), QStringLiteral("Kind"), QStringLiteral("Request"),
+            QStringLiteral("Title"), QStringLiteral("Status"), QStringLiteral("Urgency"), QStringLiteral("Sentiment"),
+            QStringLiteral("Customer"), QStringLiteral("Team"), QStringLiteral("Assignee"), QStringLiteral("Channel"),
+            QStringLiteral("Tags"), QStringLiteral("Replies"), QStringLiteral("Attempt"), QStringLiteral("Size") }));
+    QCOMPARE(names,
+        QStringList({ QStringLiteral("received"), QStringLiteral("kind"), QStringLiteral("request_id"),
+            QStringLiteral("title"), QStringLiteral("status"), QStringLiteral("urgency"), QStringLiteral("sentiment"),
+            QStringLiteral("customer"), QStringLiteral("team"), QStringLiteral("assignee"), QStringLiteral("channel"),
+            QStringLiteral("tags"), QStringLiteral("replies"), QStringLiteral("attempt"), QStringLiteral("size") }));
+    QVERIFY(!model.headerData(EventTableModel::ColumnCount, Qt::Horizontal).isValid());
+    QVERIFY(!model.headerData(0, Qt::Horizontal, Qt::DecorationRole).isValid());
+}
+
+void tst_EventTableModel::visibleRowOfId()
+{
+    QList<EventRow> rows;
+    for (int i = 1; i <= 6; ++i) {
+        EventRow row = basicRow(i * 10);
+        row.kind = i % 2 ? EventKind::Created : EventKind::Updated;
+        row.sizeBytes = 100 - i;
+        rows << row;
+    }
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    QCOMPARE(model.visibleRowOfId(10), -1);
+    model.appendRows(rows);
+    QCOMPARE(model.visibleRowOfId(10), 0);
+    QCOMPARE(model.visibleRowOfId(60), 5);
+    QCOMPARE(model.visibleRowOfId(11), -1);
+
+    model.sort(EventTableModel::SizeColumn, Qt::AscendingOrder);
+    QCOMPARE(model.visibleRowOfId(60), 0);
+    QCOMPARE(model.visibleRowOfId(10), 5);
+
+    model.setKindVisible(EventKind::Updated, false);
+    QCOMPARE(model.visibleRowOfId(20), -1);
+    QCOMPARE(model.visibleRowOfId(50), 0);
+    QCOMPARE(model.visibleRowOfId(10), 2);
+
+    // A sorted append moves the rows after it.
+    EventRow smallest = basicRow(70);
+    smallest.sizeBytes = 1;
+    model.appendRows({ smallest });
+    QCOMPARE(model.visibleRowOfId(70), 0);
+    QCOMPARE(model.visibleRowOfId(50), 1);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.visibleRowOfId(model.rowAt(row).id), row);
+}
+
+void tst_EventTableModel::clearAndCounts()
+{
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    QSignalSpy counts(&model, &EventTableModel::countsChanged);
+    model.appendRows(randomRows(30, 70));
+    model.setFilter(FilterQuery::parse(QStringLiteral("printer")));
+    QCOMPARE(counts.size(), 2);
+    QCOMPARE(counts.last().at(0).toInt(), model.rowCount());
+    QCOMPARE(counts.last().at(1).toInt(), 30);
+    QVERIFY(model.rowCount() < 30);
+
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.clear();
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.totalCount(), 0);
+    QCOMPARE(model.visibleRowOfId(1), -1);
+    QCOMPARE(counts.last().at(1).toInt(), 0);
+
+    // The filter and sort stay in force for what comes next.
+    model.appendRows(randomRows(30, 70, 1000));
+    QCOMPARE(visibleIds(model), plainLoop(randomRows(30, 70, 1000), model.filter(), {}));
+}
+
+void tst_EventTableModel::noChildren()
+{
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    model.appendRows(randomRows(3, 80));
+    const QModelIndex parent = model.index(0, 0);
+    QCOMPARE(model.rowCount(parent), 0);
+    QCOMPARE(model.columnCount(parent), 0);
+    QCOMPARE(model.columnCount(), static_cast<int>(EventTableModel::ColumnCount));
+    QVERIFY(model.flags(parent).testFlag(Qt::ItemNeverHasChildren));
+}
+
+QTEST_GUILESS_MAIN(tst_EventTableModel)
+#include "tst_eventtablemodel.moc"

@@ -1,0 +1,178 @@
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+#include <memory>
+#include <signal.h>
+
+// The headless mode as a user runs it: the real executable in a child process, real HTTP.
+class TestHeadless : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Running
+    {
+        std::unique_ptr<QProcess> process;
+        QUrl url;
+        QByteArray err;
+    };
+
+    Running start(const QStringList &extra)
+    {
+        Running r;
+        r.process = std::make_unique<QProcess>();
+        r.process->setProgram(QStringLiteral(THENA_INSPECTOR_BIN));
+        r.process->setArguments(
+            QStringList { QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") }
+            + extra);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("THENA_INSPECTOR_SECRET"));
+        r.process->setProcessEnvironment(env);
+        r.process->start();
+        if (!r.process->waitForStarted())
+            return r;
+        const QRegularExpression re(QStringLiteral("listening on (http://\\S+)"));
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 10000) {
+            r.process->waitForReadyRead(100);
+            r.err += r.process->readAllStandardError();
+            const auto match = re.match(QString::fromUtf8(r.err));
+            if (match.hasMatch()) {
+                r.url = QUrl(match.captured(1));
+                break;
+            }
+            if (r.process->state() == QProcess::NotRunning)
+                break;
+        }
+        return r;
+    }
+
+    static QByteArray sample(const char *name)
+    {
+        QFile file(QStringLiteral(THENA_SAMPLES_DIR "/") + QLatin1String(name));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    int post(const QUrl &url, const QByteArray &body, const QByteArray &auth = {})
+    {
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        if (!auth.isEmpty())
+            request.setRawHeader("authorization", auth);
+        std::unique_ptr<QNetworkReply> reply(m_nam.post(request, body));
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000); }();
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    }
+
+    QNetworkAccessManager m_nam;
+
+private slots:
+    void version()
+    {
+        QProcess process;
+        process.start(QStringLiteral(THENA_INSPECTOR_BIN), { QStringLiteral("--version") });
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY(process.readAllStandardOutput().contains(THENA_INSPECTOR_VERSION));
+    }
+
+    void help()
+    {
+        QProcess process;
+        process.start(QStringLiteral(THENA_INSPECTOR_BIN), { QStringLiteral("--help") });
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 0);
+        const QByteArray out = process.readAllStandardOutput();
+        QVERIFY(out.contains("--listen"));
+        QVERIFY(out.contains("--secret-file"));
+    }
+
+    void badArgumentsExitWithUsage()
+    {
+        QProcess process;
+        process.start(QStringLiteral(THENA_INSPECTOR_BIN),
+            { QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("nowhere:99999") });
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(process.readAllStandardError().contains("--listen"));
+    }
+
+    void capturesAndPrintsJsonLines()
+    {
+        Running r = start({});
+        QVERIFY2(r.url.isValid(), r.err.constData());
+        QCOMPARE(r.url.host(), QStringLiteral("127.0.0.1"));
+        QVERIFY(r.url.port() > 0);
+
+        QUrl hook = r.url;
+        hook.setPath(QStringLiteral("/hooks/thena"));
+        QCOMPARE(post(hook, sample("request-created.json")), 200);
+        QCOMPARE(post(hook, sample("request-escalated.json")), 200);
+        QCOMPARE(post(hook, "not json"), 400);
+
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += r.process->readAllStandardOutput()).count('\n') >= 3, 10000);
+        const QList<QByteArray> lines = out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        const QJsonObject created = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(created.value(QStringLiteral("id")).toInt(), 1);
+        QCOMPARE(created.value(QStringLiteral("kind")).toString(), QStringLiteral("created"));
+        QCOMPARE(created.value(QStringLiteral("attempt")).toInt(), 1);
+        QCOMPARE(created.value(QStringLiteral("valid")).toBool(), true);
+        QCOMPARE(created.value(QStringLiteral("path")).toString(), QStringLiteral("/hooks/thena"));
+        QVERIFY(created.contains(QStringLiteral("requestId")));
+        QVERIFY(created.contains(QStringLiteral("received")));
+        const QJsonObject escalated = QJsonDocument::fromJson(lines[1]).object();
+        QCOMPARE(escalated.value(QStringLiteral("kind")).toString(), QStringLiteral("escalated"));
+        const QJsonObject invalid = QJsonDocument::fromJson(lines[2]).object();
+        QCOMPARE(invalid.value(QStringLiteral("valid")).toBool(), false);
+        QCOMPARE(invalid.value(QStringLiteral("kind")).toString(), QStringLiteral("invalid"));
+
+        ::kill(static_cast<pid_t>(r.process->processId()), SIGTERM);
+        QVERIFY(r.process->waitForFinished(10000));
+        QCOMPARE(r.process->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(r.process->exitCode(), 0);
+    }
+
+    void secretAndSigint()
+    {
+        Running r = start({ QStringLiteral("--secret"), QStringLiteral("hunter2") });
+        QVERIFY2(r.url.isValid(), r.err.constData());
+        QCOMPARE(post(r.url, sample("request-updated.json"), "wrong"), 401);
+        QCOMPARE(post(r.url, sample("request-updated.json"), "hunter2"), 200);
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += r.process->readAllStandardOutput()).count('\n') >= 1, 10000);
+        QCOMPARE(out.count('\n'), 1); // the 401 left no line
+        QVERIFY(!out.contains("hunter2"));
+
+        ::kill(static_cast<pid_t>(r.process->processId()), SIGINT);
+        QVERIFY(r.process->waitForFinished(10000));
+        QCOMPARE(r.process->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(r.process->exitCode(), 0);
+    }
+
+    void portInUseIsAClearError()
+    {
+        QTcpServer blocker;
+        QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+        QProcess process;
+        process.start(QStringLiteral(THENA_INSPECTOR_BIN),
+            { QStringLiteral("--headless"), QStringLiteral("--listen"),
+                QStringLiteral("127.0.0.1:%1").arg(blocker.serverPort()) });
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 1);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(err.contains(QByteArray::number(blocker.serverPort())), err.constData());
+        QVERIFY(!err.contains("listening on"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"

@@ -1,0 +1,175 @@
+#include "HeadersPane.h"
+
+#include <QClipboard>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace {
+QLabel *makeValueLabel(const QString &objectName, QWidget *parent)
+{
+    // Path and address come from the network: plain text only, never rich text.
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+QString orNone(const QString &text)
+{
+    return text.isEmpty() ? QStringLiteral("(none)") : text;
+}
+
+QString sizeText(qint64 bytes)
+{
+    const QLocale locale;
+    QString text = bytes == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(locale.toString(bytes));
+    if (bytes >= 1024)
+        text += QStringLiteral(" (%1)").arg(locale.formattedDataSize(bytes));
+    return text;
+}
+
+QTableWidgetItem *makeItem(const QString &text)
+{
+    auto *item = new QTableWidgetItem(text);
+    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+    item->setToolTip(text);
+    return item;
+}
+} // namespace
+
+HeadersPane::HeadersPane(QWidget *parent)
+    : QWidget(parent)
+    , m_pages(new QStackedWidget(this))
+    , m_emptyLabel(new QLabel(QStringLiteral("Select an event to see its headers."), this))
+    , m_method(makeValueLabel(QStringLiteral("methodValue"), this))
+    , m_path(makeValueLabel(QStringLiteral("pathValue"), this))
+    , m_remoteAddress(makeValueLabel(QStringLiteral("remoteAddressValue"), this))
+    , m_received(makeValueLabel(QStringLiteral("receivedValue"), this))
+    , m_size(makeValueLabel(QStringLiteral("sizeValue"), this))
+    , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_copyButton(new QPushButton(QStringLiteral("Copy headers"), this))
+{
+    m_emptyLabel->setObjectName(QStringLiteral("emptyLabel"));
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setEnabled(false);
+
+    m_table->setObjectName(QStringLiteral("headersTable"));
+    m_table->setHorizontalHeaderLabels({ QStringLiteral("Name"), QStringLiteral("Value") });
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::ResizeToContents);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setWordWrap(false);
+    m_table->setAlternatingRowColors(true);
+
+    m_copyButton->setObjectName(QStringLiteral("copyHeadersButton"));
+    m_copyButton->setToolTip(
+        QStringLiteral("Copy the headers as \"Name: value\" lines, the authorization value masked"));
+    connect(m_copyButton, &QPushButton::clicked, this, &HeadersPane::copyHeaders);
+
+    auto *content = new QWidget(this);
+    auto *form = new QFormLayout;
+    form->addRow(QStringLiteral("Method:"), m_method);
+    form->addRow(QStringLiteral("Path:"), m_path);
+    form->addRow(QStringLiteral("Remote address:"), m_remoteAddress);
+    form->addRow(QStringLiteral("Received:"), m_received);
+    form->addRow(QStringLiteral("Size:"), m_size);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_copyButton);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addLayout(form);
+    contentLayout->addWidget(m_table, 1);
+    contentLayout->addLayout(buttons);
+
+    m_pages->addWidget(m_emptyLabel);
+    m_pages->addWidget(content);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_pages);
+
+    clearEvent();
+}
+
+HeadersPane::~HeadersPane() = default;
+
+void HeadersPane::setEvent(const CapturedEvent &event)
+{
+    m_headers = event.headers;
+
+    m_method->setText(orNone(event.method));
+    m_path->setText(orNone(event.row.path));
+    m_remoteAddress->setText(orNone(event.remoteAddress));
+    m_received->setText(QDateTime::fromMSecsSinceEpoch(event.row.receivedMs, Qt::UTC)
+                            .toLocalTime()
+                            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t")));
+    // The row's size survives when the stored body is dropped; the body is the fallback.
+    m_size->setText(sizeText(event.row.sizeBytes > 0 ? qint64(event.row.sizeBytes) : qint64(event.body.size())));
+
+    m_table->clearContents();
+    m_table->setRowCount(int(m_headers.size()));
+    for (int row = 0; row < int(m_headers.size()); ++row) {
+        const auto &[name, value] = m_headers.at(row);
+        m_table->setItem(row, NameColumn, makeItem(QString::fromLatin1(name)));
+        m_table->setItem(row, ValueColumn, makeItem(displayValue(name, value)));
+    }
+    m_copyButton->setEnabled(!m_headers.isEmpty());
+    m_pages->setCurrentIndex(1);
+}
+
+void HeadersPane::clearEvent()
+{
+    m_headers.clear();
+    m_table->clearContents();
+    m_table->setRowCount(0);
+    for (QLabel *label : { m_method, m_path, m_remoteAddress, m_received, m_size })
+        label->clear();
+    m_copyButton->setEnabled(false);
+    m_pages->setCurrentIndex(0);
+}
+
+bool HeadersPane::isSecretHeader(const QByteArray &name)
+{
+    return name.compare("authorization", Qt::CaseInsensitive) == 0
+        || name.compare("proxy-authorization", Qt::CaseInsensitive) == 0;
+}
+
+QString HeadersPane::maskedValue(const QByteArray &value)
+{
+    if (value.isEmpty())
+        return QStringLiteral("(empty)");
+    const qsizetype length = QString::fromUtf8(value).size();
+    return QString(8, QChar(0x2022))
+        + (length == 1 ? QStringLiteral(" (1 character)") : QStringLiteral(" (%1 characters)").arg(length));
+}
+
+QString HeadersPane::displayValue(const QByteArray &name, const QByteArray &value)
+{
+    return isSecretHeader(name) ? maskedValue(value) : QString::fromUtf8(value);
+}
+
+QString HeadersPane::headersText(const HttpHeaders &headers)
+{
+    QString text;
+    for (const auto &[name, value] : headers)
+        text += QString::fromLatin1(name) + QLatin1String(": ") + displayValue(name, value) + QLatin1Char('\n');
+    return text;
+}
+
+void HeadersPane::copyHeaders()
+{
+    QGuiApplication::clipboard()->setText(headersText(m_headers));
+}
