@@ -133,7 +133,7 @@ void MainWindow::buildLayout()
         new EventBadgeDelegate(EventTableModel::KindColumn, EventTableModel::UrgencyColumn, m_table));
     const QList<QPair<int, int>> widths = {
         { EventTableModel::ReceivedColumn, 150 },
-        { EventTableModel::KindColumn, 100 },
+        { EventTableModel::KindColumn, 120 },
         { EventTableModel::RequestIdColumn, 80 },
         { EventTableModel::TitleColumn, 260 },
         { EventTableModel::StatusColumn, 100 },
@@ -175,6 +175,7 @@ void MainWindow::buildLayout()
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
+    m_splitter->setSizes({ 420, 380 });
     setCentralWidget(m_splitter);
     m_details->clearEvent();
 
