@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QStandardPaths>
 
 namespace {
 const QString kSecretEnv = QStringLiteral("THENA_INSPECTOR_SECRET");
@@ -55,6 +56,12 @@ bool CommandLine::parseListenAddress(const QString &text, CaptureConfig &config,
     return true;
 }
 
+QString CommandLine::defaultStorePath()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return dir.isEmpty() ? QString() : dir + QStringLiteral("/events.sqlite");
+}
+
 bool CommandLine::needsNoWindow(const QStringList &arguments)
 {
     for (const QString &arg : arguments.mid(1)) {
@@ -83,7 +90,20 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
         QStringLiteral("Read the expected authorization value from FILE."), QStringLiteral("FILE"));
     const QCommandLineOption headlessOption(
         QStringLiteral("headless"), QStringLiteral("No window: print one JSON line per captured event to stdout."));
-    parser.addOptions({ listenOption, secretOption, secretFileOption, headlessOption });
+    const QCommandLineOption storeOption(
+        QStringLiteral("store"),
+        QStringLiteral("The capture file (SQLite). Default: events.sqlite in the application data folder."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption noStoreOption(QStringLiteral("no-store"),
+                                           QStringLiteral("Keep events in memory only; nothing is written."));
+    const QCommandLineOption keepEventsOption(QStringLiteral("keep-events"),
+                                              QStringLiteral("Retention: keep at most N events (0 = no limit)."),
+                                              QStringLiteral("N"));
+    const QCommandLineOption keepDaysOption(QStringLiteral("keep-days"),
+                                            QStringLiteral("Retention: drop events older than D days (0 = no limit)."),
+                                            QStringLiteral("D"));
+    parser.addOptions({ listenOption, secretOption, secretFileOption, headlessOption, storeOption, noStoreOption,
+                        keepEventsOption, keepDaysOption });
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -118,6 +138,41 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
         }
         options.hasListen = true;
     }
+
+    if (parser.isSet(storeOption) && parser.isSet(noStoreOption)) {
+        result.status = Status::Error;
+        result.message = QStringLiteral("Give either --store or --no-store, not both.");
+        return result;
+    }
+    options.hasStore = parser.isSet(storeOption) || parser.isSet(noStoreOption);
+    if (parser.isSet(storeOption)) {
+        options.capture.storePath = parser.value(storeOption);
+        if (options.capture.storePath.isEmpty()) {
+            result.status = Status::Error;
+            result.message = QStringLiteral("--store needs a file name.");
+            return result;
+        }
+    } else if (!parser.isSet(noStoreOption)) {
+        options.capture.storePath = defaultStorePath();
+    }
+    const auto parseCount = [&](const QCommandLineOption &option, qint64 *out) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const qint64 value = parser.value(option).toLongLong(&ok);
+        if (!ok || value < 0) {
+            result.status = Status::Error;
+            result.message = QStringLiteral("--%1 takes a whole number of 0 or more, not \"%2\"")
+                                 .arg(option.names().constFirst(), parser.value(option));
+            return false;
+        }
+        *out = value;
+        options.hasRetention = true;
+        return true;
+    };
+    if (!parseCount(keepEventsOption, &options.capture.retainEvents)
+        || !parseCount(keepDaysOption, &options.capture.retainDays))
+        return result;
 
     if (parser.isSet(secretOption) && parser.isSet(secretFileOption)) {
         result.status = Status::Error;

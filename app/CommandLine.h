@@ -31,6 +31,9 @@ public:
     // "HOST:PORT", "[v6]:PORT", ":PORT" or "PORT"; false with a reason on bad input.
     static bool parseListenAddress(const QString &text, CaptureConfig &config, QString *error);
 
+    // QStandardPaths::AppDataLocation/events.sqlite (the folder is created when the store opens).
+    static QString defaultStorePath();
+
     // True when the arguments ask for no window (headless run, help or version), so main() can skip
     // creating a QApplication, which needs a display.
     static bool needsNoWindow(const QStringList &arguments);

@@ -13,4 +13,6 @@ struct InspectorOptions
     bool hasListen = false; // --listen was given
     bool hasSecret = false; // a secret came from --secret, --secret-file or the environment
     QString secretSource; // "--secret", "--secret-file", "THENA_INSPECTOR_SECRET"
+    bool hasStore = false; // --store or --no-store was given
+    bool hasRetention = false; // --keep-events or --keep-days was given
 };

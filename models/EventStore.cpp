@@ -1,6 +1,7 @@
 #include "EventStore.h"
 
 #include <QAtomicInteger>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
@@ -112,6 +113,7 @@ bool EventStore::open(const QString &path, Mode mode)
         if (exists && (!info.isWritable() || !(info.permissions() & writeBits)))
             return fail(QStringLiteral("The capture %1 is read-only").arg(path),
                 QStringLiteral("the inspector keeps events in memory and leaves the file as it is"));
+        QDir().mkpath(info.absolutePath());
         const QFileInfo dir(info.absolutePath());
         if (!dir.isWritable())
             return fail(QStringLiteral("Cannot write in the folder %1").arg(info.absolutePath()), {});

@@ -29,7 +29,7 @@ private:
         r.process = std::make_unique<QProcess>();
         r.process->setProgram(QStringLiteral(THENA_INSPECTOR_BIN));
         r.process->setArguments(
-            QStringList { QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") }
+            QStringList { QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--no-store") }
             + extra);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("THENA_INSPECTOR_SECRET"));
