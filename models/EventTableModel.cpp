@@ -637,6 +637,33 @@ void EventTableModel::clear()
     emitCounts();
 }
 
+void EventTableModel::removeIds(const QSet<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return;
+    // Deleting is a rare, deliberate act: a reset keeps the bookkeeping simple.
+    beginResetModel();
+    std::vector<EventRow> rows;
+    std::vector<RowCache> cache;
+    rows.reserve(m_rows.size());
+    cache.reserve(m_cache.size());
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        if (ids.contains(m_rows[i].id))
+            continue;
+        rows.push_back(std::move(m_rows[i]));
+        cache.push_back(std::move(m_cache[i]));
+    }
+    m_rows = std::move(rows);
+    m_cache = std::move(cache);
+    m_indexOfId.clear();
+    for (size_t i = 0; i < m_rows.size(); ++i)
+        m_indexOfId.insert(m_rows[i].id, static_cast<int>(i));
+    m_visibleRowOfIndexValid = false;
+    m_visible = computeVisible();
+    endResetModel();
+    emitCounts();
+}
+
 void EventTableModel::setFilter(const FilterQuery &query)
 {
     if (query == m_filter) {

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <vector>
 
 // Every captured row, and the subset the user sees: filtered by a FilterQuery and the kind
@@ -65,6 +66,8 @@ public:
     // one per run of rows landing at the same place.
     void appendRows(const QList<EventRow> &rows);
     void clear();
+    // Removes these ids from every row (not only the visible ones).
+    void removeIds(const QSet<qint64> &ids);
 
     void setFilter(const FilterQuery &query);
     const FilterQuery &filter() const { return m_filter; }

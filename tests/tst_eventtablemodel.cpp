@@ -167,6 +167,7 @@ private slots:
     void headers();
     void visibleRowOfId();
     void clearAndCounts();
+    void removeIdsKeepsFilterAndSort();
     void noChildren();
 };
 
@@ -775,6 +776,41 @@ void tst_EventTableModel::clearAndCounts()
     // The filter and sort stay in force for what comes next.
     model.appendRows(randomRows(30, 70, 1000));
     QCOMPARE(visibleIds(model), plainLoop(randomRows(30, 70, 1000), model.filter(), {}));
+}
+
+void tst_EventTableModel::removeIdsKeepsFilterAndSort()
+{
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    const QList<EventRow> rows = randomRows(60, 71);
+    model.appendRows(rows);
+    model.setFilter(FilterQuery::parse(QStringLiteral("-kind:updated")));
+    model.sort(EventTableModel::TitleColumn, Qt::DescendingOrder);
+
+    QSet<qint64> doomed;
+    QList<EventRow> kept;
+    for (const EventRow &row : rows) {
+        if (row.id % 3 == 0)
+            doomed.insert(row.id);
+        else
+            kept.append(row);
+    }
+    doomed.insert(99999); // unknown ids are ignored
+    model.removeIds(doomed);
+    QCOMPARE(model.totalCount(), int(kept.size()));
+    QCOMPARE(sorted(visibleIds(model)), plainLoop(kept, model.filter(), {}));
+    for (int row = 1; row < model.rowCount(); ++row) {
+        const QString previous
+            = model.index(row - 1, EventTableModel::TitleColumn).data(EventTableModel::RawValueRole).toString();
+        const QString current
+            = model.index(row, EventTableModel::TitleColumn).data(EventTableModel::RawValueRole).toString();
+        QVERIFY(previous >= current);
+    }
+    for (qint64 id : doomed)
+        QCOMPARE(model.visibleRowOfId(id), -1);
+    // Appends after a removal land where they belong.
+    model.appendRows(randomRows(10, 72, 500));
+    QCOMPARE(model.totalCount(), int(kept.size()) + 10);
 }
 
 void tst_EventTableModel::noChildren()
