@@ -34,6 +34,7 @@ private Q_SLOTS:
     void typingUpdatesTheState();
     void secretIsHiddenUntilShown();
     void acceptAndReject();
+    void retention();
 };
 
 void TestSettingsDialog::defaults()
@@ -205,6 +206,29 @@ void TestSettingsDialog::acceptAndReject()
     other.show();
     other.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
     QCOMPARE(other.result(), int(QDialog::Rejected));
+}
+
+void TestSettingsDialog::retention()
+{
+    SettingsDialog dialog;
+    QSpinBox *events = part<QSpinBox>(dialog, "keepEvents");
+    QSpinBox *days = part<QSpinBox>(dialog, "keepDays");
+    QCOMPARE(events->value(), 0);
+    QCOMPARE(events->text(), QStringLiteral("No limit"));
+    QCOMPARE(days->text(), QStringLiteral("No limit"));
+    QCOMPARE(dialog.config().retainEvents, 0);
+
+    CaptureConfig in;
+    in.retainEvents = 50000;
+    in.retainDays = 30;
+    dialog.setConfig(in, false);
+    QCOMPARE(events->value(), 50000);
+    QCOMPARE(days->value(), 30);
+    QCOMPARE(dialog.config().retainEvents, 50000);
+    QCOMPARE(dialog.config().retainDays, 30);
+
+    days->setValue(0);
+    QCOMPARE(dialog.config().retainDays, 0);
 }
 
 QTEST_MAIN(TestSettingsDialog)

@@ -44,6 +44,8 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     , m_secret(new QLineEdit(this))
     , m_showSecret(new QToolButton(this))
     , m_rememberSecret(new QCheckBox(QStringLiteral("Remember the secret on this computer"), this))
+    , m_keepEvents(new QSpinBox(this))
+    , m_keepDays(new QSpinBox(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(QStringLiteral("Capture Settings"));
@@ -87,6 +89,20 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(secretLabel, secretRow);
     form->addRow(QString(), m_rememberSecret);
 
+    // Retention: what the capture file keeps. 0 means no limit, shown as words, not a number.
+    m_keepEvents->setObjectName(QStringLiteral("keepEvents"));
+    m_keepEvents->setRange(0, 100000000);
+    m_keepEvents->setSingleStep(10000);
+    m_keepEvents->setSpecialValueText(QStringLiteral("No limit"));
+    m_keepEvents->setSuffix(QStringLiteral(" events"));
+    m_keepEvents->setToolTip(QStringLiteral("The oldest events are removed first"));
+    m_keepDays->setObjectName(QStringLiteral("keepDays"));
+    m_keepDays->setRange(0, 3650);
+    m_keepDays->setSpecialValueText(QStringLiteral("No limit"));
+    m_keepDays->setSuffix(QStringLiteral(" days"));
+    form->addRow(QStringLiteral("Keep at &most:"), m_keepEvents);
+    form->addRow(QStringLiteral("Keep for at most:"), m_keepDays);
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addStretch();
@@ -107,6 +123,8 @@ void SettingsDialog::setConfig(const CaptureConfig &config, bool rememberSecret)
     m_secret->setText(QString::fromUtf8(config.secret));
     m_rememberSecret->setChecked(rememberSecret);
     m_showSecret->setChecked(false);
+    m_keepEvents->setValue(int(std::min<qint64>(config.retainEvents, m_keepEvents->maximum())));
+    m_keepDays->setValue(int(std::min<qint64>(config.retainDays, m_keepDays->maximum())));
     updateValidation();
 }
 
@@ -117,6 +135,8 @@ CaptureConfig SettingsDialog::config() const
     config.address = parseAddress(m_address->text(), &ok);
     config.port = quint16(m_port->value());
     config.secret = m_secret->text().toUtf8();
+    config.retainEvents = m_keepEvents->value();
+    config.retainDays = m_keepDays->value();
     return config;
 }
 

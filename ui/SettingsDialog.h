@@ -39,5 +39,7 @@ private:
     QLineEdit *m_secret;
     QToolButton *m_showSecret;
     QCheckBox *m_rememberSecret;
+    QSpinBox *m_keepEvents;
+    QSpinBox *m_keepDays;
     QDialogButtonBox *m_buttons;
 };
