@@ -1,18 +1,23 @@
 #include "ActivityPane.h"
 #include "AiPane.h"
 #include "EscalationsPane.h"
+#include "HeadersPane.h"
 #include "OverviewPane.h"
+#include "PaneWidgets.h"
+#include "RawJsonPane.h"
+#include "TestSupport.h"
 #include "ThenaPayloadParser.h"
 #include "ThenaTime.h"
 
-#include <QFile>
 #include <QGroupBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLayout>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTest>
 #include <QTextDocument>
@@ -51,18 +56,25 @@ private Q_SLOTS:
     void htmlInjection();
     void mangledPayloads_data();
     void mangledPayloads();
+    void sharedLook_data();
+    void sharedLook();
 };
 
 namespace {
+using TestSupport::requestBody;
+using TestSupport::sample;
+
 enum PaneType
 {
     Overview,
     Activity,
     Escalations,
-    Ai
+    Ai,
+    Raw,
+    Headers
 };
 
-// The four panes share an interface but no base class; this gives the tests one handle.
+// The panes share an interface but no base class; this gives the tests one handle.
 struct Pane
 {
     std::unique_ptr<QWidget> widget;
@@ -86,17 +98,13 @@ Pane makePane(int type)
         return wrap<ActivityPane>();
     case Escalations:
         return wrap<EscalationsPane>();
+    case Raw:
+        return wrap<RawJsonPane>();
+    case Headers:
+        return wrap<HeadersPane>();
     default:
         return wrap<AiPane>();
     }
-}
-
-QByteArray sample(const char *name)
-{
-    QFile file(QLatin1String(THENA_SAMPLES_DIR) + QLatin1Char('/') + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot open sample %s", name);
-    return file.readAll();
 }
 
 // What the capture server hands over: the body plus the parser's verdict.
@@ -111,9 +119,16 @@ CapturedEvent eventFor(const QByteArray &body)
     return event;
 }
 
-QByteArray requestBody(const QByteArray &members, const QByteArray &action = QByteArrayLiteral("\"UPDATE\""))
+// The updated sample plus an escalation and a header, so that every pane has something to show.
+CapturedEvent eventForEveryPane()
 {
-    return "{\"action\":" + action + ",\"request\":{" + members + "}}";
+    QJsonObject root = QJsonDocument::fromJson(sample("request-updated.json")).object();
+    QJsonObject request = root.value(QLatin1String("request")).toObject();
+    request.insert(QStringLiteral("escalation_type"), QStringLiteral("Lorem"));
+    root.insert(QStringLiteral("request"), request);
+    CapturedEvent event = eventFor(QJsonDocument(root).toJson());
+    event.headers = { { "Content-Type", "application/json" } };
+    return event;
 }
 
 QLabel *label(QWidget *pane, const QString &objectName)
@@ -188,12 +203,7 @@ void TestDetailPanes::emptyStates()
     QVERIFY(showsEmptyLabel(pane.widget.get()));
     QCOMPARE(emptyText(pane.widget.get()), expected);
 
-    // The updated sample plus an escalation, so that every pane has something to show.
-    QJsonObject root = QJsonDocument::fromJson(sample("request-updated.json")).object();
-    QJsonObject request = root.value(QLatin1String("request")).toObject();
-    request.insert(QStringLiteral("escalation_type"), QStringLiteral("Lorem"));
-    root.insert(QStringLiteral("request"), request);
-    pane.setEvent(eventFor(QJsonDocument(root).toJson()));
+    pane.setEvent(eventForEveryPane());
     QVERIFY(!showsEmptyLabel(pane.widget.get()));
     pane.clearEvent();
     QVERIFY(showsEmptyLabel(pane.widget.get()));
@@ -762,30 +772,65 @@ void TestDetailPanes::mangledPayloads()
         QJsonValue(QJsonObject { { QStringLiteral("name"), 5 } }),
     };
     int variants = 0;
-    for (const char *name :
-        { "request-created.json", "request-updated.json", "request-escalated.json", "platform-ticket-created.json" }) {
+    const QStringList names = TestSupport::sampleNames();
+    for (const QString &name : names) {
         const QJsonObject root = QJsonDocument::fromJson(sample(name)).object();
-        for (auto it = root.begin(); it != root.end(); ++it) {
-            const QJsonObject inner = it.value().toObject();
-            for (const QJsonValue &replacement : replacements) {
-                QJsonObject copy = root;
-                copy.insert(it.key(), replacement);
-                pane.setEvent(eventFor(QJsonDocument(copy).toJson(QJsonDocument::Compact)));
+        TestSupport::forEachMangled(
+            root, replacements,
+            [&](const QJsonValue &mangled, const QString &) {
+                pane.setEvent(eventFor(QJsonDocument(mangled.toObject()).toJson(QJsonDocument::Compact)));
                 ++variants;
-                for (auto member = inner.begin(); member != inner.end(); ++member) {
-                    QJsonObject innerCopy = inner;
-                    innerCopy.insert(member.key(), replacement);
-                    QJsonObject outer = root;
-                    outer.insert(it.key(), innerCopy);
-                    pane.setEvent(eventFor(QJsonDocument(outer).toJson(QJsonDocument::Compact)));
-                    ++variants;
-                }
-            }
-        }
+            },
+            2);
     }
     QVERIFY(variants > 500);
     pane.clearEvent();
     QVERIFY(showsEmptyLabel(pane.widget.get()));
+}
+
+void TestDetailPanes::sharedLook_data()
+{
+    QTest::addColumn<int>("type");
+    htmlInjection_data();
+    QTest::newRow("raw") << int(Raw);
+    QTest::newRow("headers") << int(Headers);
+}
+
+void TestDetailPanes::sharedLook()
+{
+    // Every tab, the raw and headers ones included, has the same empty state, field labels and
+    // margins, so switching tabs does not make the content jump.
+    QFETCH(int, type);
+    Pane pane = makePane(type);
+    QWidget *widget = pane.widget.get();
+    QVERIFY(showsEmptyLabel(widget));
+    const QLabel *empty = label(widget, QStringLiteral("emptyLabel"));
+    QCOMPARE(empty->textFormat(), Qt::PlainText);
+    QCOMPARE(empty->foregroundRole(), QPalette::PlaceholderText);
+    QVERIFY(empty->font().italic());
+    QVERIFY(empty->wordWrap());
+    QCOMPARE(empty->alignment(), Qt::AlignCenter);
+    QVERIFY(!empty->text().isEmpty());
+
+    pane.setEvent(eventForEveryPane());
+    QVERIFY(!showsEmptyLabel(widget));
+    QCOMPARE(widget->layout()->contentsMargins(), QMargins());
+    auto *pages = widget->findChild<QStackedWidget *>(QString(), Qt::FindDirectChildrenOnly);
+    QVERIFY(pages);
+    QWidget *content = pages->currentWidget();
+    if (auto *area = qobject_cast<QScrollArea *>(content))
+        content = area->widget();
+    QVERIFY(content && content->layout());
+    const int margin = PaneWidgets::ContentMargin;
+    QCOMPARE(content->layout()->contentsMargins(), QMargins(margin, margin, margin, margin));
+
+    const QList<QLabel *> fieldLabels = widget->findChildren<QLabel *>(QStringLiteral("fieldLabel"));
+    if (type != Activity && type != Raw)
+        QVERIFY(!fieldLabels.isEmpty());
+    for (const QLabel *fieldLabel : fieldLabels) {
+        QCOMPARE(fieldLabel->textFormat(), Qt::PlainText);
+        QVERIFY2(fieldLabel->font().bold(), qPrintable(fieldLabel->text()));
+    }
 }
 
 QTEST_MAIN(TestDetailPanes)

@@ -1,8 +1,7 @@
 #include "JsonTreeModel.h"
+#include "TestSupport.h"
 
 #include <QAbstractItemModelTester>
-#include <QDir>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,13 +9,7 @@
 #include <QTest>
 
 namespace {
-QByteArray readSample(const QString &name)
-{
-    QFile file(QDir(QStringLiteral(THENA_SAMPLES_DIR)).filePath(name));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
+using TestSupport::sample;
 
 QString cell(
     const QAbstractItemModel &model, const QModelIndex &parent, int row, int column, int role = Qt::DisplayRole)
@@ -110,7 +103,7 @@ private Q_SLOTS:
 void TestJsonTreeModel::samples_data()
 {
     QTest::addColumn<QString>("file");
-    const QStringList files = QDir(QStringLiteral(THENA_SAMPLES_DIR)).entryList({ QStringLiteral("*.json") });
+    const QStringList files = TestSupport::sampleFiles();
     QVERIFY(files.size() >= 4);
     for (const QString &file : files)
         QTest::newRow(qPrintable(file)) << file;
@@ -119,7 +112,7 @@ void TestJsonTreeModel::samples_data()
 void TestJsonTreeModel::samples()
 {
     QFETCH(QString, file);
-    const QByteArray json = readSample(file);
+    const QByteArray json = sample(file);
     QVERIFY(!json.isEmpty());
 
     JsonTreeModel model;
@@ -146,7 +139,7 @@ void TestJsonTreeModel::keepsSourceOrder()
 {
     JsonTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    QVERIFY(model.setJson(readSample(QStringLiteral("platform-ticket-created.json"))));
+    QVERIFY(model.setJson(sample(QStringLiteral("platform-ticket-created.json"))));
     QCOMPARE(topLevelKeys(model),
         QStringList({ QStringLiteral("eventId"), QStringLiteral("eventType"), QStringLiteral("timestamp"),
             QStringLiteral("orgId"), QStringLiteral("actor"), QStringLiteral("payload"), QStringLiteral("metadata") }));
@@ -333,7 +326,7 @@ void TestJsonTreeModel::invalidAfterValidEmptiesTheModel()
 {
     JsonTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    QVERIFY(model.setJson(readSample(QStringLiteral("request-updated.json"))));
+    QVERIFY(model.setJson(sample(QStringLiteral("request-updated.json"))));
     QVERIFY(model.rowCount() > 0);
     QVERIFY(!model.setJson("{\"broken\": "));
     QCOMPARE(model.rowCount(), 0);
@@ -347,7 +340,7 @@ void TestJsonTreeModel::clear()
     JsonTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     QVERIFY(!model.setJson("nope"));
-    QVERIFY(model.setJson(readSample(QStringLiteral("request-escalated.json"))));
+    QVERIFY(model.setJson(sample(QStringLiteral("request-escalated.json"))));
     QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
     model.clear();
     QCOMPARE(resets.size(), 1);

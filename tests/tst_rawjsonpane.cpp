@@ -1,12 +1,11 @@
 #include "CapturedEvent.h"
 #include "JsonTreeModel.h"
 #include "RawJsonPane.h"
+#include "TestSupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
-#include <QDir>
-#include <QFile>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QMimeData>
@@ -19,13 +18,7 @@
 #include <functional>
 
 namespace {
-QByteArray readSample(const QString &name)
-{
-    QFile file(QDir(QStringLiteral(THENA_SAMPLES_DIR)).filePath(name));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
+using TestSupport::sample;
 
 CapturedEvent makeEvent(const QByteArray &body, const QString &error = {}, qint64 errorOffset = -1)
 {
@@ -133,7 +126,7 @@ void TestRawJsonPane::emptyState()
 void TestRawJsonPane::validSamples_data()
 {
     QTest::addColumn<QString>("file");
-    const QStringList files = QDir(QStringLiteral(THENA_SAMPLES_DIR)).entryList({ QStringLiteral("*.json") });
+    const QStringList files = TestSupport::sampleFiles();
     for (const QString &file : files)
         QTest::newRow(qPrintable(file)) << file;
 }
@@ -141,7 +134,7 @@ void TestRawJsonPane::validSamples_data()
 void TestRawJsonPane::validSamples()
 {
     QFETCH(QString, file);
-    const QByteArray body = readSample(file);
+    const QByteArray body = sample(file);
     RawJsonPane pane;
     Parts parts(pane);
     QVERIFY(parts.complete());
@@ -189,14 +182,14 @@ void TestRawJsonPane::rememberTreeOrText()
 {
     RawJsonPane pane;
     Parts parts(pane);
-    pane.setEvent(makeEvent(readSample(QStringLiteral("request-created.json"))));
+    pane.setEvent(makeEvent(sample(QStringLiteral("request-created.json"))));
     QVERIFY(parts.showing(parts.tree));
     parts.textButton->click();
     QVERIFY(parts.showing(parts.text));
     QVERIFY(!parts.showing(parts.tree));
 
     // The reader chose Text: the next valid event opens in Text too.
-    pane.setEvent(makeEvent(readSample(QStringLiteral("request-updated.json"))));
+    pane.setEvent(makeEvent(sample(QStringLiteral("request-updated.json"))));
     QVERIFY(parts.showing(parts.text));
     QVERIFY(parts.textButton->isChecked());
     // An invalid one in between does not change that choice.

@@ -1,11 +1,10 @@
+#include "TestSupport.h"
 #include "ThenaPayloadParser.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-#include <functional>
 
 class TestThenaPayloadParser : public QObject
 {
@@ -50,19 +49,8 @@ private Q_SLOTS:
 };
 
 namespace {
-QByteArray sample(const char *name)
-{
-    QFile file(QLatin1String(THENA_SAMPLES_DIR) + QLatin1Char('/') + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot open sample %s", name);
-    return file.readAll();
-}
-
-// A request-shape body with the given members inside "request".
-QByteArray requestBody(const QByteArray &members, const QByteArray &action = QByteArrayLiteral("\"UPDATE\""))
-{
-    return "{\"action\":" + action + ",\"request\":{" + members + "}}";
-}
+using TestSupport::requestBody;
+using TestSupport::sample;
 
 QByteArray platformBody(const QByteArray &payload)
 {
@@ -98,41 +86,6 @@ const QList<QJsonValue> &replacements()
     return values;
 }
 
-// Calls `visit` with a copy of `root` in which the value at one path is replaced by each of
-// replacements(), for every path in the document (object members and array elements).
-void forEachMangled(const QJsonValue &root, const std::function<void(const QJsonValue &, const QString &)> &visit,
-    const QString &path = QString())
-{
-    auto rebuild = [&](const QJsonValue &child, const QString &childPath,
-                       const std::function<QJsonValue(const QJsonValue &)> &replaceChild) {
-        for (const QJsonValue &replacement : replacements())
-            visit(replaceChild(replacement), childPath);
-        forEachMangled(
-            child,
-            [&](const QJsonValue &mangledChild, const QString &where) { visit(replaceChild(mangledChild), where); },
-            childPath);
-    };
-    if (root.isObject()) {
-        const QJsonObject object = root.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            const QString key = it.key();
-            rebuild(it.value(), path + QLatin1Char('/') + key, [&](const QJsonValue &value) {
-                QJsonObject copy = object;
-                copy.insert(key, value);
-                return QJsonValue(copy);
-            });
-        }
-    } else if (root.isArray()) {
-        const QJsonArray array = root.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            rebuild(array.at(i), path + QLatin1Char('/') + QString::number(i), [&](const QJsonValue &value) {
-                QJsonArray copy = array;
-                copy.replace(i, value);
-                return QJsonValue(copy);
-            });
-        }
-    }
-}
 } // namespace
 
 void TestThenaPayloadParser::samples_data()
@@ -753,11 +706,7 @@ void TestThenaPayloadParser::valueText()
 
 void TestThenaPayloadParser::typeMangledSamples_data()
 {
-    QTest::addColumn<QByteArray>("body");
-    QTest::newRow("request-created") << sample("request-created.json");
-    QTest::newRow("request-updated") << sample("request-updated.json");
-    QTest::newRow("request-escalated") << sample("request-escalated.json");
-    QTest::newRow("platform-ticket-created") << sample("platform-ticket-created.json");
+    TestSupport::addSampleBodyRows();
 }
 
 void TestThenaPayloadParser::typeMangledSamples()
@@ -766,7 +715,7 @@ void TestThenaPayloadParser::typeMangledSamples()
     const QJsonObject root = QJsonDocument::fromJson(body).object();
     QVERIFY(!root.isEmpty());
     int variants = 0;
-    forEachMangled(root, [&](const QJsonValue &mangled, const QString &path) {
+    TestSupport::forEachMangled(root, replacements(), [&](const QJsonValue &mangled, const QString &path) {
         ++variants;
         EventRow row;
         const ParseOutcome outcome = ThenaPayloadParser::parse(QJsonDocument(mangled.toObject()).toJson(), row);

@@ -1,12 +1,11 @@
+#include "TestSupport.h"
 #include "ThenaPayloadParser.h"
 #include "ThenaRequestDetails.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-#include <functional>
 
 class TestThenaRequestDetails : public QObject
 {
@@ -43,18 +42,8 @@ private Q_SLOTS:
 };
 
 namespace {
-QByteArray sample(const char *name)
-{
-    QFile file(QLatin1String(THENA_SAMPLES_DIR) + QLatin1Char('/') + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot open sample %s", name);
-    return file.readAll();
-}
-
-QByteArray requestBody(const QByteArray &members, const QByteArray &action = QByteArrayLiteral("\"UPDATE\""))
-{
-    return "{\"action\":" + action + ",\"request\":{" + members + "}}";
-}
+using TestSupport::requestBody;
+using TestSupport::sample;
 
 using Details = ThenaRequestDetails;
 
@@ -71,9 +60,10 @@ QStringList linkLabels(const Details &details)
     return labels;
 }
 
-void forEachMangled(const QJsonValue &root, const std::function<void(const QJsonValue &)> &visit)
+// Values of every wrong type, plus a javascript: URL and HTML for the link and text checks.
+const QList<QJsonValue> &replacements()
 {
-    static const QList<QJsonValue> replacements = {
+    static const QList<QJsonValue> values = {
         QJsonValue(QJsonValue::Null),
         QJsonValue(0),
         QJsonValue(-2.5),
@@ -87,32 +77,7 @@ void forEachMangled(const QJsonValue &root, const std::function<void(const QJson
         QJsonValue(QJsonObject()),
         QJsonValue(QJsonObject { { QStringLiteral("name"), QJsonArray() }, { QStringLiteral("url"), 3 } }),
     };
-    if (root.isObject()) {
-        const QJsonObject object = root.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            const QString key = it.key();
-            auto with = [&](const QJsonValue &value) {
-                QJsonObject copy = object;
-                copy.insert(key, value);
-                return QJsonValue(copy);
-            };
-            for (const QJsonValue &replacement : replacements)
-                visit(with(replacement));
-            forEachMangled(it.value(), [&](const QJsonValue &child) { visit(with(child)); });
-        }
-    } else if (root.isArray()) {
-        const QJsonArray array = root.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            auto with = [&](const QJsonValue &value) {
-                QJsonArray copy = array;
-                copy.replace(i, value);
-                return QJsonValue(copy);
-            };
-            for (const QJsonValue &replacement : replacements)
-                visit(with(replacement));
-            forEachMangled(array.at(i), [&](const QJsonValue &child) { visit(with(child)); });
-        }
-    }
+    return values;
 }
 } // namespace
 
@@ -619,27 +584,24 @@ void TestThenaRequestDetails::platformVariants()
 
 void TestThenaRequestDetails::typeMangledSamples_data()
 {
-    QTest::addColumn<QByteArray>("body");
-    QTest::newRow("request-created") << sample("request-created.json");
-    QTest::newRow("request-updated") << sample("request-updated.json");
-    QTest::newRow("request-escalated") << sample("request-escalated.json");
-    QTest::newRow("platform-ticket-created") << sample("platform-ticket-created.json");
+    TestSupport::addSampleBodyRows();
 }
 
 void TestThenaRequestDetails::typeMangledSamples()
 {
     QFETCH(QByteArray, body);
     int variants = 0;
-    forEachMangled(QJsonDocument::fromJson(body).object(), [&](const QJsonValue &mangled) {
-        ++variants;
-        const Details d = Details::fromBody(QJsonDocument(mangled.toObject()).toJson(QJsonDocument::Compact));
-        if (!d.valid || d.kind == EventKind::Invalid)
-            QFAIL("a mangled object became invalid");
-        for (const Details::Link &link : d.links) {
-            if (!link.url.startsWith(QLatin1String("http://")) && !link.url.startsWith(QLatin1String("https://")))
-                QFAIL(qPrintable(QStringLiteral("non-web link kept: ") + link.url));
-        }
-    });
+    TestSupport::forEachMangled(
+        QJsonDocument::fromJson(body).object(), replacements(), [&](const QJsonValue &mangled, const QString &path) {
+            ++variants;
+            const Details d = Details::fromBody(QJsonDocument(mangled.toObject()).toJson(QJsonDocument::Compact));
+            if (!d.valid || d.kind == EventKind::Invalid)
+                QFAIL(qPrintable(QStringLiteral("the variant at ") + path + QStringLiteral(" became invalid")));
+            for (const Details::Link &link : d.links) {
+                if (!link.url.startsWith(QLatin1String("http://")) && !link.url.startsWith(QLatin1String("https://")))
+                    QFAIL(qPrintable(QStringLiteral("non-web link kept: ") + link.url));
+            }
+        });
     QVERIFY(variants > 300);
 }
 

@@ -1,5 +1,6 @@
 #include "ActivityPane.h"
 
+#include "PaneWidgets.h"
 #include "ThenaRequestDetails.h"
 #include "ThenaTime.h"
 
@@ -16,14 +17,9 @@
 
 namespace {
 using Details = ThenaRequestDetails;
+using namespace PaneWidgets;
 
 constexpr int FullTextRole = Qt::UserRole;
-
-// Tooltips render rich text when it looks like HTML; escaping and wrapping forces literal text.
-QString plainToolTip(const QString &text)
-{
-    return QStringLiteral("<p style=\"white-space:pre-wrap\">") + text.toHtmlEscaped() + QStringLiteral("</p>");
-}
 
 // Oldest first. An entry whose time cannot be read keeps its place after the entry before it,
 // so one bad "ts" does not scramble the rest of the timeline.
@@ -54,20 +50,12 @@ QString oneLine(const QString &text)
 ActivityPane::ActivityPane(QWidget *parent)
     : QWidget(parent)
     , m_pages(new QStackedWidget(this))
-    , m_emptyLabel(new QLabel(this))
+    , m_emptyLabel(emptyLabel(this))
     , m_timeline(new QWidget(this))
     , m_summary(new QLabel(m_timeline))
     , m_tree(new QTreeWidget(m_timeline))
     , m_text(new QPlainTextEdit(m_timeline))
 {
-    m_emptyLabel->setObjectName(QStringLiteral("emptyLabel"));
-    m_emptyLabel->setTextFormat(Qt::PlainText);
-    m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setWordWrap(true);
-    m_emptyLabel->setMargin(24);
-    m_emptyLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
-
     m_summary->setObjectName(QStringLiteral("activitySummary"));
     m_summary->setTextFormat(Qt::PlainText);
     QFont bold = m_summary->font();
@@ -98,18 +86,12 @@ ActivityPane::ActivityPane(QWidget *parent)
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
 
-    auto *timelineLayout = new QVBoxLayout(m_timeline);
-    timelineLayout->setContentsMargins(8, 8, 8, 8);
+    QVBoxLayout *timelineLayout = contentLayout(m_timeline);
     timelineLayout->setSpacing(6);
     timelineLayout->addWidget(m_summary);
     timelineLayout->addWidget(splitter, 1);
 
-    m_pages->addWidget(m_emptyLabel);
-    m_pages->addWidget(m_timeline);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
+    stackPages(this, m_pages, m_emptyLabel, m_timeline);
     clearEvent();
 }
 
@@ -119,9 +101,7 @@ void ActivityPane::setEvent(const CapturedEvent &event)
 {
     const Details details = Details::fromBody(event.body);
     if (!details.valid) {
-        const QString error = details.error.isEmpty() ? event.error : details.error;
-        showMessage(QStringLiteral("The body is not a valid JSON object, so there is no activity to show.\n\n") + error
-            + QStringLiteral("\n\nThe Raw tab shows the body exactly as received."));
+        showMessage(invalidBodyMessage(QStringLiteral("there is no activity to show"), details, event));
         return;
     }
     if (details.activity.isEmpty()) {
@@ -141,13 +121,13 @@ void ActivityPane::setEvent(const CapturedEvent &event)
         const QString time = entry.ts.utc.isValid()
             ? ThenaTime::formatLocal(entry.ts.utc)
             : (entry.ts.isPresent() ? entry.ts.raw + QStringLiteral(" (unrecognised time)") : QString());
-        item->setText(TimeColumn, time.isEmpty() ? QStringLiteral("\u2014") : time);
+        item->setText(TimeColumn, time.isEmpty() ? noValue() : time);
         if (entry.ts.isPresent()) {
             item->setToolTip(TimeColumn,
                 plainToolTip(ThenaTime::describe(entry.ts.raw, entry.ts.utc, now) + QStringLiteral("\nSent as: ")
                     + entry.ts.raw));
         }
-        item->setText(UserColumn, entry.userName.isEmpty() ? QStringLiteral("\u2014") : entry.userName);
+        item->setText(UserColumn, entry.userName.isEmpty() ? noValue() : entry.userName);
         if (!entry.userId.isEmpty())
             item->setToolTip(UserColumn, plainToolTip(QStringLiteral("ID: ") + entry.userId));
         item->setText(TextColumn, oneLine(entry.text));

@@ -1,5 +1,6 @@
 #include "AiPane.h"
 
+#include "PaneWidgets.h"
 #include "ThenaRequestDetails.h"
 
 #include <QFormLayout>
@@ -8,40 +9,12 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
-namespace {
-QLabel *valueLabel(const QString &objectName, QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    return label;
-}
-
-QLabel *fieldLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setTextFormat(Qt::PlainText);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
-void setMuted(QLabel *label, bool muted)
-{
-    label->setForegroundRole(muted ? QPalette::PlaceholderText : QPalette::WindowText);
-    QFont font = label->font();
-    font.setItalic(muted);
-    label->setFont(font);
-}
-} // namespace
+using namespace PaneWidgets;
 
 AiPane::AiPane(QWidget *parent)
     : QWidget(parent)
     , m_pages(new QStackedWidget(this))
-    , m_emptyLabel(new QLabel(this))
+    , m_emptyLabel(emptyLabel(this))
     , m_fields(new QWidget(this))
     , m_title(valueLabel(QStringLiteral("aiTitleValue"), m_fields))
     , m_summary(valueLabel(QStringLiteral("aiSummaryValue"), m_fields))
@@ -49,14 +22,6 @@ AiPane::AiPane(QWidget *parent)
     , m_urgency(valueLabel(QStringLiteral("aiUrgencyValue"), m_fields))
     , m_tags(new QLabel(m_fields))
 {
-    m_emptyLabel->setObjectName(QStringLiteral("emptyLabel"));
-    m_emptyLabel->setTextFormat(Qt::PlainText);
-    m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setWordWrap(true);
-    m_emptyLabel->setMargin(24);
-    m_emptyLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    setMuted(m_emptyLabel, true);
-
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_title->setFont(titleFont);
@@ -67,35 +32,20 @@ AiPane::AiPane(QWidget *parent)
     m_tags->setWordWrap(true);
     m_tags->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *form = new QFormLayout;
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
-    form->setLabelAlignment(Qt::AlignLeft | Qt::AlignTop);
-    form->setHorizontalSpacing(16);
-    form->setVerticalSpacing(10);
-    form->addRow(fieldLabel(QStringLiteral("Title"), m_fields), m_title);
-    form->addRow(fieldLabel(QStringLiteral("Summary"), m_fields), m_summary);
-    form->addRow(fieldLabel(QStringLiteral("Sentiment"), m_fields), m_sentiment);
-    form->addRow(fieldLabel(QStringLiteral("Urgency"), m_fields), m_urgency);
-    form->addRow(fieldLabel(QStringLiteral("Tags"), m_fields), m_tags);
+    QFormLayout *rows = form(10);
+    rows->addRow(fieldLabel(QStringLiteral("Title"), m_fields), m_title);
+    rows->addRow(fieldLabel(QStringLiteral("Summary"), m_fields), m_summary);
+    rows->addRow(fieldLabel(QStringLiteral("Sentiment"), m_fields), m_sentiment);
+    rows->addRow(fieldLabel(QStringLiteral("Urgency"), m_fields), m_urgency);
+    rows->addRow(fieldLabel(QStringLiteral("Tags"), m_fields), m_tags);
 
-    auto *fieldsLayout = new QVBoxLayout(m_fields);
-    fieldsLayout->setContentsMargins(12, 12, 12, 12);
-    fieldsLayout->addLayout(form);
+    QVBoxLayout *fieldsLayout = contentLayout(m_fields);
+    fieldsLayout->addLayout(rows);
     fieldsLayout->addStretch(1);
 
-    auto *scrollArea = new QScrollArea(this);
-    scrollArea->setObjectName(QStringLiteral("aiScrollArea"));
-    scrollArea->setWidgetResizable(true);
-    scrollArea->setFrameShape(QFrame::NoFrame);
-    scrollArea->setWidget(m_fields);
-
-    m_pages->addWidget(m_emptyLabel);
-    m_pages->addWidget(scrollArea);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
+    QScrollArea *fieldsArea = scrollArea(QStringLiteral("aiScrollArea"), this);
+    fieldsArea->setWidget(m_fields);
+    stackPages(this, m_pages, m_emptyLabel, fieldsArea);
     clearEvent();
 }
 
@@ -105,9 +55,7 @@ void AiPane::setEvent(const CapturedEvent &event)
 {
     const ThenaRequestDetails details = ThenaRequestDetails::fromBody(event.body);
     if (!details.valid) {
-        const QString error = details.error.isEmpty() ? event.error : details.error;
-        showMessage(QStringLiteral("The body is not a valid JSON object, so there are no AI fields to show.\n\n")
-            + error + QStringLiteral("\n\nThe Raw tab shows the body exactly as received."));
+        showMessage(invalidBodyMessage(QStringLiteral("there are no AI fields to show"), details, event));
         return;
     }
     if (details.aiTitle.isEmpty() && details.aiSummary.isEmpty() && details.aiSentiment.isEmpty()
@@ -115,10 +63,10 @@ void AiPane::setEvent(const CapturedEvent &event)
         showMessage(QStringLiteral("This event has no AI fields."));
         return;
     }
-    setValue(m_title, details.aiTitle);
-    setValue(m_summary, details.aiSummary);
-    setValue(m_sentiment, details.aiSentiment);
-    setValue(m_urgency, details.aiUrgency);
+    setValueText(m_title, details.aiTitle);
+    setValueText(m_summary, details.aiSummary);
+    setValueText(m_sentiment, details.aiSentiment);
+    setValueText(m_urgency, details.aiUrgency);
     setTags(details.aiTags);
     m_pages->setCurrentIndex(1);
 }
@@ -136,17 +84,10 @@ void AiPane::showMessage(const QString &text)
     m_pages->setCurrentWidget(m_emptyLabel);
 }
 
-void AiPane::setValue(QLabel *label, const QString &text)
-{
-    label->setText(text.isEmpty() ? QStringLiteral("\u2014") : text);
-    setMuted(label, text.isEmpty());
-}
-
 void AiPane::setTags(const QStringList &tags)
 {
     if (tags.isEmpty()) {
-        m_tags->setText(QStringLiteral("\u2014"));
-        setMuted(m_tags, true);
+        setValueText(m_tags, QString());
         return;
     }
     setMuted(m_tags, false);

@@ -23,7 +23,6 @@ public:
 
 private:
     void showMessage(const QString &text);
-    void setValue(QLabel *label, const QString &text);
     void setTags(const QStringList &tags);
 
     QStackedWidget *m_pages;

@@ -1,5 +1,7 @@
 #include "HeadersPane.h"
 
+#include "PaneWidgets.h"
+
 #include <QClipboard>
 #include <QDateTime>
 #include <QFormLayout>
@@ -14,15 +16,7 @@
 #include <QVBoxLayout>
 
 namespace {
-QLabel *makeValueLabel(const QString &objectName, QWidget *parent)
-{
-    // Path and address come from the network: plain text only, never rich text.
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
+using namespace PaneWidgets;
 
 QString orNone(const QString &text)
 {
@@ -50,18 +44,17 @@ QTableWidgetItem *makeItem(const QString &text)
 HeadersPane::HeadersPane(QWidget *parent)
     : QWidget(parent)
     , m_pages(new QStackedWidget(this))
-    , m_emptyLabel(new QLabel(QStringLiteral("Select an event to see its headers."), this))
-    , m_method(makeValueLabel(QStringLiteral("methodValue"), this))
-    , m_path(makeValueLabel(QStringLiteral("pathValue"), this))
-    , m_remoteAddress(makeValueLabel(QStringLiteral("remoteAddressValue"), this))
-    , m_received(makeValueLabel(QStringLiteral("receivedValue"), this))
-    , m_size(makeValueLabel(QStringLiteral("sizeValue"), this))
+    , m_emptyLabel(emptyLabel(this))
+    // Path and address come from the network: value labels are plain text, never rich text.
+    , m_method(valueLabel(QStringLiteral("methodValue"), this))
+    , m_path(valueLabel(QStringLiteral("pathValue"), this))
+    , m_remoteAddress(valueLabel(QStringLiteral("remoteAddressValue"), this))
+    , m_received(valueLabel(QStringLiteral("receivedValue"), this))
+    , m_size(valueLabel(QStringLiteral("sizeValue"), this))
     , m_table(new QTableWidget(0, ColumnCount, this))
     , m_copyButton(new QPushButton(QStringLiteral("Copy headers"), this))
 {
-    m_emptyLabel->setObjectName(QStringLiteral("emptyLabel"));
-    m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setEnabled(false);
+    m_emptyLabel->setText(QStringLiteral("Select an event to see its headers."));
 
     m_table->setObjectName(QStringLiteral("headersTable"));
     m_table->setHorizontalHeaderLabels({ QStringLiteral("Name"), QStringLiteral("Value") });
@@ -80,26 +73,21 @@ HeadersPane::HeadersPane(QWidget *parent)
     connect(m_copyButton, &QPushButton::clicked, this, &HeadersPane::copyHeaders);
 
     auto *content = new QWidget(this);
-    auto *form = new QFormLayout;
-    form->addRow(QStringLiteral("Method:"), m_method);
-    form->addRow(QStringLiteral("Path:"), m_path);
-    form->addRow(QStringLiteral("Remote address:"), m_remoteAddress);
-    form->addRow(QStringLiteral("Received:"), m_received);
-    form->addRow(QStringLiteral("Size:"), m_size);
+    QFormLayout *summary = form();
+    summary->addRow(fieldLabel(QStringLiteral("Method"), content), m_method);
+    summary->addRow(fieldLabel(QStringLiteral("Path"), content), m_path);
+    summary->addRow(fieldLabel(QStringLiteral("Remote address"), content), m_remoteAddress);
+    summary->addRow(fieldLabel(QStringLiteral("Received"), content), m_received);
+    summary->addRow(fieldLabel(QStringLiteral("Size"), content), m_size);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_copyButton);
-    auto *contentLayout = new QVBoxLayout(content);
-    contentLayout->setContentsMargins(0, 0, 0, 0);
-    contentLayout->addLayout(form);
-    contentLayout->addWidget(m_table, 1);
-    contentLayout->addLayout(buttons);
+    QVBoxLayout *layout = contentLayout(content);
+    layout->addLayout(summary);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(buttons);
 
-    m_pages->addWidget(m_emptyLabel);
-    m_pages->addWidget(content);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
+    stackPages(this, m_pages, m_emptyLabel, content);
 
     clearEvent();
 }

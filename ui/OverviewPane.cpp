@@ -1,5 +1,6 @@
 #include "OverviewPane.h"
 
+#include "PaneWidgets.h"
 #include "ThenaRequestDetails.h"
 #include "ThenaTime.h"
 
@@ -8,115 +9,26 @@
 #include <QScrollArea>
 #include <QStackedWidget>
 #include <QVBoxLayout>
-#include <algorithm>
 
 namespace {
 using Details = ThenaRequestDetails;
-
-const QString &noValue()
-{
-    static const QString dash = QStringLiteral("\u2014");
-    return dash;
-}
-
-// Muted through the palette rather than a fixed colour, so dark themes stay readable.
-void setMuted(QLabel *label)
-{
-    label->setForegroundRole(QPalette::PlaceholderText);
-    QFont font = label->font();
-    font.setItalic(true);
-    label->setFont(font);
-}
-
-// Payload text: plain text only, selectable, a muted dash when empty.
-QLabel *valueLabel(const QString &key, const QString &text)
-{
-    auto *label = new QLabel;
-    label->setObjectName(key + QStringLiteral("Value"));
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    label->setText(text.isEmpty() ? noValue() : text);
-    if (text.isEmpty())
-        setMuted(label);
-    return label;
-}
-
-QLabel *fieldLabel(const QString &text)
-{
-    auto *label = new QLabel;
-    label->setTextFormat(Qt::PlainText); // external link titles come from the payload
-    label->setText(text);
-    label->setObjectName(QStringLiteral("fieldLabel"));
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
-// Each section is its own form; one label width for all keeps the values in a single column.
-void alignFieldLabels(QWidget *content)
-{
-    const QList<QLabel *> labels = content->findChildren<QLabel *>(QStringLiteral("fieldLabel"));
-    int width = 0;
-    for (const QLabel *label : labels)
-        width = std::max(width, label->sizeHint().width());
-    for (QLabel *label : labels)
-        label->setMinimumWidth(width);
-}
-
-// Tooltips render rich text when it looks like HTML; escaping and wrapping forces literal text.
-QString plainToolTip(const QString &text)
-{
-    return QStringLiteral("<p style=\"white-space:pre-wrap\">") + text.toHtmlEscaped() + QStringLiteral("</p>");
-}
-
-QFormLayout *addSection(QVBoxLayout *layout, const QString &title)
-{
-    auto *header = new QLabel(title);
-    header->setTextFormat(Qt::PlainText);
-    header->setObjectName(QStringLiteral("sectionHeader"));
-    QFont font = header->font();
-    font.setBold(true);
-    font.setPointSizeF(font.pointSizeF() * 1.15);
-    header->setFont(font);
-    if (layout->count() > 0)
-        layout->addSpacing(12);
-    layout->addWidget(header);
-
-    auto *form = new QFormLayout;
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
-    form->setLabelAlignment(Qt::AlignLeft | Qt::AlignTop);
-    form->setHorizontalSpacing(16);
-    form->setVerticalSpacing(6);
-    form->setContentsMargins(8, 4, 0, 0);
-    layout->addLayout(form);
-    return form;
-}
-
-void addRow(QFormLayout *form, const QString &label, const QString &key, const QString &value)
-{
-    form->addRow(fieldLabel(label), valueLabel(key, value));
-}
+using namespace PaneWidgets;
 
 void addPerson(QFormLayout *form, const QString &label, const QString &key, const Details::Person &person)
 {
-    QLabel *value = valueLabel(key, person.display());
+    QLabel *value = addRow(form, label, key, person.display());
     if (!person.id.isEmpty() && person.display() != person.id)
         value->setToolTip(plainToolTip(QStringLiteral("ID: ") + person.id));
-    form->addRow(fieldLabel(label), value);
 }
 
 void addTime(
     QFormLayout *form, const QString &label, const QString &key, const Details::Time &time, const QDateTime &now)
 {
-    QLabel *value = valueLabel(key, ThenaTime::describe(time.raw, time.utc, now));
+    QLabel *value = addRow(form, label, key, ThenaTime::describe(time.raw, time.utc, now));
     if (time.utc.isValid()) {
         value->setToolTip(plainToolTip(
             QStringLiteral("Sent as: ") + time.raw + QStringLiteral("\nUTC: ") + time.utc.toString(Qt::ISODateWithMs)));
     }
-    form->addRow(fieldLabel(label), value);
 }
 
 QString channelText(const Details &details)
@@ -138,19 +50,8 @@ void addLinks(QVBoxLayout *layout, const Details &details)
     if (details.links.isEmpty())
         return;
     QFormLayout *form = addSection(layout, QStringLiteral("Links"));
-    for (const Details::Link &link : details.links) {
-        // The only rich text in the pane: our anchor, with label and URL escaped. Details only
-        // hands out http(s) URLs, re-encoded, so the href cannot break out of its quotes.
-        auto *value = new QLabel;
-        value->setObjectName(QStringLiteral("linkValue"));
-        value->setTextFormat(Qt::RichText);
-        value->setWordWrap(true);
-        value->setText(QStringLiteral("<a href=\"") + link.url.toHtmlEscaped() + QStringLiteral("\">")
-            + link.url.toHtmlEscaped() + QStringLiteral("</a>"));
-        value->setTextInteractionFlags(Qt::TextBrowserInteraction);
-        value->setOpenExternalLinks(true);
-        form->addRow(fieldLabel(link.label), value);
-    }
+    for (const Details::Link &link : details.links)
+        form->addRow(fieldLabel(link.label), linkLabel(link.url)); // link labels come from the payload: plain text
 }
 
 void addCustomFields(QVBoxLayout *layout, const Details &details)
@@ -176,8 +77,7 @@ QWidget *newContent(QVBoxLayout **layout)
 {
     auto *content = new QWidget;
     content->setObjectName(QStringLiteral("overviewContent"));
-    *layout = new QVBoxLayout(content);
-    (*layout)->setContentsMargins(12, 12, 12, 12);
+    *layout = contentLayout(content);
     (*layout)->setSpacing(4);
     return content;
 }
@@ -186,27 +86,10 @@ QWidget *newContent(QVBoxLayout **layout)
 OverviewPane::OverviewPane(QWidget *parent)
     : QWidget(parent)
     , m_pages(new QStackedWidget(this))
-    , m_emptyLabel(new QLabel(this))
-    , m_scrollArea(new QScrollArea(this))
+    , m_emptyLabel(emptyLabel(this))
+    , m_scrollArea(scrollArea(QStringLiteral("overviewScrollArea"), this))
 {
-    m_emptyLabel->setObjectName(QStringLiteral("emptyLabel"));
-    m_emptyLabel->setTextFormat(Qt::PlainText);
-    m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setWordWrap(true);
-    m_emptyLabel->setMargin(24);
-    m_emptyLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    setMuted(m_emptyLabel);
-
-    m_scrollArea->setObjectName(QStringLiteral("overviewScrollArea"));
-    m_scrollArea->setWidgetResizable(true);
-    m_scrollArea->setFrameShape(QFrame::NoFrame);
-
-    m_pages->addWidget(m_emptyLabel);
-    m_pages->addWidget(m_scrollArea);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
+    stackPages(this, m_pages, m_emptyLabel, m_scrollArea);
     clearEvent();
 }
 
@@ -216,9 +99,7 @@ void OverviewPane::setEvent(const CapturedEvent &event)
 {
     const Details details = Details::fromBody(event.body);
     if (!details.valid) {
-        const QString error = details.error.isEmpty() ? event.error : details.error;
-        showMessage(QStringLiteral("The body is not a valid JSON object, so there is no overview to show.\n\n") + error
-            + QStringLiteral("\n\nThe Raw tab shows the body exactly as received."));
+        showMessage(invalidBodyMessage(QStringLiteral("there is no overview to show"), details, event));
         return;
     }
     QWidget *content = nullptr;
@@ -341,14 +222,10 @@ QWidget *OverviewPane::buildUnknownContent(const ThenaRequestDetails &details)
     QWidget *content = newContent(&layout);
     QFormLayout *event = addSection(layout, QStringLiteral("Event"));
     addRow(event, QStringLiteral("Kind"), QStringLiteral("kind"), eventKindName(details.kind));
-    auto *note = new QLabel(QStringLiteral("This JSON object is neither a Thena request nor a platform event. "
-                                           "The JSON and Raw tabs show everything it contains."));
-    note->setObjectName(QStringLiteral("unknownNote"));
-    note->setTextFormat(Qt::PlainText);
-    note->setWordWrap(true);
-    setMuted(note);
     layout->addSpacing(8);
-    layout->addWidget(note);
+    layout->addWidget(noteLabel(QStringLiteral("unknownNote"),
+        QStringLiteral("This JSON object is neither a Thena request nor a platform event. "
+                       "The JSON and Raw tabs show everything it contains.")));
     layout->addStretch(1);
     alignFieldLabels(content);
     return content;

@@ -2,6 +2,7 @@
 
 #include "CapturedEvent.h"
 #include "JsonTreeModel.h"
+#include "PaneWidgets.h"
 
 #include <QButtonGroup>
 #include <QClipboard>
@@ -117,7 +118,7 @@ RawJsonPane::RawJsonPane(QWidget *parent)
     : QWidget(parent)
     , m_model(new JsonTreeModel(this))
     , m_pages(new QStackedWidget(this))
-    , m_emptyLabel(new QLabel(QStringLiteral("Select an event to see its raw JSON."), this))
+    , m_emptyLabel(PaneWidgets::emptyLabel(this))
     , m_treeButton(makeToggle(QStringLiteral("Tree"), this))
     , m_textButton(makeToggle(QStringLiteral("Text"), this))
     , m_hexButton(makeToggle(QStringLiteral("Hex"), this))
@@ -130,10 +131,7 @@ RawJsonPane::RawJsonPane(QWidget *parent)
     , m_text(makeTextView(QStringLiteral("rawText"), this))
     , m_hex(makeTextView(QStringLiteral("rawHex"), this))
 {
-    m_emptyLabel->setObjectName(QStringLiteral("emptyLabel"));
-    m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setTextFormat(Qt::PlainText);
-    m_emptyLabel->setEnabled(false);
+    m_emptyLabel->setText(QStringLiteral("Select an event to see its raw JSON."));
 
     m_treeButton->setObjectName(QStringLiteral("treeButton"));
     m_textButton->setObjectName(QStringLiteral("textButton"));
@@ -184,17 +182,12 @@ RawJsonPane::RawJsonPane(QWidget *parent)
     toolbar->addWidget(m_copyJsonButton);
     toolbar->addSpacing(6);
     toolbar->addWidget(m_copyRawButton);
-    auto *contentLayout = new QVBoxLayout(content);
-    contentLayout->setContentsMargins(0, 0, 0, 0);
+    QVBoxLayout *contentLayout = PaneWidgets::contentLayout(content);
     contentLayout->addLayout(toolbar);
     contentLayout->addWidget(m_banner);
     contentLayout->addWidget(m_views, 1);
 
-    m_pages->addWidget(m_emptyLabel);
-    m_pages->addWidget(content);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
+    PaneWidgets::stackPages(this, m_pages, m_emptyLabel, content);
 
     clearEvent();
 }
