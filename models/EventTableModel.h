@@ -75,6 +75,8 @@ public:
     bool isKindVisible(EventKind kind) const;
 
     int totalCount() const { return static_cast<int>(m_rows.size()); }
+    // Every row, filtered or not, in arrival order (for "export all").
+    QList<EventRow> allRows() const { return QList<EventRow>(m_rows.cbegin(), m_rows.cend()); }
     const EventRow &rowAt(int visibleRow) const;
     int visibleRowOfId(qint64 id) const; // -1 when unknown or filtered out
     int sortColumn() const { return m_sortColumn; }

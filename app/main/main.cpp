@@ -1,5 +1,6 @@
 #include "CaptureService.h"
 #include "CommandLine.h"
+#include "ExportCommand.h"
 #include "HeadlessRunner.h"
 #include "MainWindow.h"
 #include "UnixSignalWatcher.h"
@@ -39,6 +40,13 @@ int main(int argc, char *argv[])
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
+
+    // `thena-inspector export ...` writes a capture to CSV or JSON Lines, without a window.
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("export")) {
+        QCoreApplication app(argc, argv);
+        setApplicationIdentity();
+        return ExportCommand::run(arguments, stdout, stderr);
+    }
 
     // A QApplication needs a display; headless servers, --help and --version must not.
     std::unique_ptr<QCoreApplication> app;
