@@ -1,7 +1,9 @@
 #include "CaptureServer.h"
 
+#include "StoreWriter.h"
 #include "ThenaPayloadParser.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -10,6 +12,7 @@
 #include <QMetaEnum>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QThread>
 #include <algorithm>
 #include <limits>
 
@@ -20,12 +23,6 @@ using StatusCode = QHttpServerResponder::StatusCode;
 QByteArray compactJson(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-void writeJson(QHttpServerResponder &responder, StatusCode status, const QJsonObject &object)
-{
-    responder.write(
-        compactJson(object), { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } }, status);
 }
 
 QJsonObject errorObject(const QString &message)
@@ -89,6 +86,8 @@ CaptureServer::CaptureServer(QObject *parent)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(FlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &CaptureServer::flush);
+    m_storeErrorTimer.setSingleShot(true);
+    connect(&m_storeErrorTimer, &QTimer::timeout, this, &CaptureServer::emitStoreError);
 }
 
 CaptureServer::~CaptureServer()
@@ -117,9 +116,21 @@ bool CaptureServer::listen(const CaptureConfig &config)
 
 void CaptureServer::close()
 {
+    if (m_tcpServer)
+        m_tcpServer->close(); // no new connections while the store settles
+    settleStore();
     flush();
+    if (m_tcpServer) {
+        // Deleting a socket aborts it and throws away what it has not sent yet: the answers just
+        // written would never leave.
+        const QList<QTcpSocket *> sockets = m_tcpServer->findChildren<QTcpSocket *>();
+        for (QTcpSocket *socket : sockets)
+            socket->flush();
+    }
     // The accepted sockets are children of the QTcpServer, so this also drops open connections.
     delete m_tcpServer.data();
+    m_connections.clear();
+    m_awaiting.clear();
 }
 
 bool CaptureServer::isListening() const
@@ -144,8 +155,26 @@ QUrl CaptureServer::url() const
     return url;
 }
 
+void CaptureServer::setStoreWriter(StoreWriter *writer)
+{
+    if (m_writer == writer)
+        return;
+    if (m_writer) {
+        settleStore();
+        disconnect(m_writer, nullptr, this, nullptr);
+    }
+    m_writer = writer;
+    if (writer) {
+        // Queued: the writer emits in its own thread, and the answers belong to this one.
+        connect(writer, &StoreWriter::committed, this, &CaptureServer::onCommitted, Qt::QueuedConnection);
+        connect(writer, &StoreWriter::commitFailed, this, &CaptureServer::onCommitFailed, Qt::QueuedConnection);
+    }
+}
+
 void CaptureServer::setNextEventId(qint64 id)
 {
+    if (m_writer)
+        id = std::max(id, m_nextEventId);
     m_nextEventId = std::max<qint64>(1, id);
 }
 
@@ -165,27 +194,28 @@ bool CaptureServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     QHttpServerResponder responder = makeResponder(request, socket);
     switch (request.method()) {
     case QHttpServerRequest::Method::Post:
-        handlePost(request, responder);
+        handlePost(request, socket, std::move(responder));
         break;
     case QHttpServerRequest::Method::Get:
-        handleGet(request, responder);
+        answer(socket, std::move(responder), getReply(request));
         break;
     case QHttpServerRequest::Method::Head: {
         // Same status and headers as for any other method, but a HEAD answer has no body.
-        responder.writeStatusLine(StatusCode::MethodNotAllowed);
-        responder.writeHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST"));
-        responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArrayLiteral("0"));
-        responder.writeBody(QByteArray());
+        Reply reply;
+        reply.status = StatusCode::MethodNotAllowed;
+        reply.allow = QByteArrayLiteral("GET, POST");
+        reply.headOnly = true;
+        answer(socket, std::move(responder), reply);
         break;
     }
     default: {
-        const QJsonObject body
-            = errorObject(QStringLiteral("Method %1 is not allowed: POST webhooks to any path, GET / for status")
-                              .arg(methodName(request.method())));
-        responder.write(compactJson(body),
-            { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") },
-                { QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST") } },
-            StatusCode::MethodNotAllowed);
+        Reply reply;
+        reply.status = StatusCode::MethodNotAllowed;
+        reply.allow = QByteArrayLiteral("GET, POST");
+        reply.json = compactJson(
+            errorObject(QStringLiteral("Method %1 is not allowed: POST webhooks to any path, GET / for status")
+                            .arg(methodName(request.method()))));
+        answer(socket, std::move(responder), reply);
         break;
     }
     }
@@ -195,45 +225,50 @@ bool CaptureServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
 void CaptureServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     // Only reached for WebSocket upgrades (see handleRequest).
-    QHttpServerResponder responder = makeResponder(request, socket);
-    writeJson(responder, StatusCode::BadRequest,
-        errorObject(QStringLiteral("WebSocket upgrades are not supported: POST webhooks to any path")));
+    Reply reply;
+    reply.status = StatusCode::BadRequest;
+    reply.json
+        = compactJson(errorObject(QStringLiteral("WebSocket upgrades are not supported: POST webhooks to any path")));
+    answer(socket, makeResponder(request, socket), reply);
 }
 
-void CaptureServer::handleGet(const QHttpServerRequest &request, QHttpServerResponder &responder)
+CaptureServer::Reply CaptureServer::getReply(const QHttpServerRequest &request) const
 {
+    Reply reply;
     const QString path = request.url().path();
     if (path.isEmpty() || path == QLatin1String("/")) {
-        writeJson(responder, StatusCode::Ok,
-            QJsonObject {
-                { QStringLiteral("name"), QStringLiteral("Thena Inspector") },
-                { QStringLiteral("version"), QString::fromLatin1(THENA_INSPECTOR_VERSION) },
-                { QStringLiteral("events"), static_cast<qint64>(m_stats.captured) },
-                { QStringLiteral("listening"), url().toString() },
-            });
-        return;
+        reply.json = compactJson(QJsonObject {
+            { QStringLiteral("name"), QStringLiteral("Thena Inspector") },
+            { QStringLiteral("version"), QString::fromLatin1(THENA_INSPECTOR_VERSION) },
+            { QStringLiteral("events"), static_cast<qint64>(m_stats.captured) },
+            { QStringLiteral("listening"), url().toString() },
+        });
+        return reply;
     }
-    writeJson(responder, StatusCode::NotFound,
-        errorObject(QStringLiteral("Nothing at %1: POST webhooks to any path, GET / for status")
-                        .arg(requestPath(request.url()))));
+    reply.status = StatusCode::NotFound;
+    reply.json = compactJson(errorObject(
+        QStringLiteral("Nothing at %1: POST webhooks to any path, GET / for status").arg(requestPath(request.url()))));
+    return reply;
 }
 
-void CaptureServer::reject(const QHttpServerRequest &request, QHttpServerResponder &responder)
+CaptureServer::Reply CaptureServer::reject(const QHttpServerRequest &request)
 {
     const bool missing = request.value(QByteArrayLiteral("authorization")).isEmpty();
     ++m_stats.rejected;
     m_stats.lastRejectedMs = QDateTime::currentMSecsSinceEpoch();
     m_stats.lastRejectedAddress = addressText(request.remoteAddress());
     scheduleFlush();
-    writeJson(responder, StatusCode::Unauthorized,
-        errorObject(
-            missing ? QStringLiteral("Missing authorization header") : QStringLiteral("Wrong authorization header")));
+    Reply reply;
+    reply.status = StatusCode::Unauthorized;
+    reply.json = compactJson(errorObject(
+        missing ? QStringLiteral("Missing authorization header") : QStringLiteral("Wrong authorization header")));
+    return reply;
 }
 
-void CaptureServer::handlePost(const QHttpServerRequest &request, QHttpServerResponder &responder)
+void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *socket, QHttpServerResponder &&responder)
 {
     if (!m_secret.isEmpty() && !constantTimeEquals(request.value(QByteArrayLiteral("authorization")), m_secret)) {
-        reject(request, responder);
+        answer(socket, std::move(responder), reject(request));
         return;
     }
 
@@ -263,25 +298,226 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QHttpServerRes
     row.retryOf = retry.retryOf;
     row.retryGapSeconds = retry.gapSeconds;
 
+    Reply reply;
+    if (outcome.valid) {
+        reply.json = compactJson(QJsonObject { { QStringLiteral("ok"), true }, { QStringLiteral("id"), row.id } });
+    } else {
+        reply.status = StatusCode::BadRequest;
+        reply.json = compactJson(QJsonObject {
+            { QStringLiteral("ok"), false },
+            { QStringLiteral("id"), row.id },
+            { QStringLiteral("error"), outcome.error },
+            { QStringLiteral("offset"), outcome.errorOffset },
+        });
+    }
+
+    if (m_writer) {
+        // Counted and handed to the GUI once committed (onCommitted).
+        answerAfterCommit(socket, std::move(responder), row.id, reply);
+        m_writer->enqueue(event);
+        return;
+    }
+
     ++m_stats.captured;
     if (!outcome.valid)
         ++m_stats.invalid;
-
-    if (outcome.valid) {
-        writeJson(responder, StatusCode::Ok,
-            QJsonObject { { QStringLiteral("ok"), true }, { QStringLiteral("id"), row.id } });
-    } else {
-        writeJson(responder, StatusCode::BadRequest,
-            QJsonObject {
-                { QStringLiteral("ok"), false },
-                { QStringLiteral("id"), row.id },
-                { QStringLiteral("error"), outcome.error },
-                { QStringLiteral("offset"), outcome.errorOffset },
-            });
-    }
-
+    answer(socket, std::move(responder), reply);
     m_pending.append(std::move(event));
     scheduleFlush();
+}
+
+void CaptureServer::writeReply(QHttpServerResponder &responder, const Reply &reply)
+{
+    // Header by header: the responder's own write() takes its headers only as an initializer list.
+    responder.writeStatusLine(reply.status);
+    if (!reply.headOnly)
+        responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+    if (!reply.allow.isEmpty())
+        responder.writeHeader(QByteArrayLiteral("Allow"), reply.allow);
+    // A HEAD answer has the headers of the answer to a GET but never a body.
+    const QByteArray body = reply.headOnly ? QByteArray() : reply.json;
+    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
+    responder.writeBody(body);
+}
+
+void CaptureServer::answer(QTcpSocket *socket, QHttpServerResponder &&responder, const Reply &reply)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end()) {
+        // Nothing earlier waits, and the socket is alive: we are inside its request handler.
+        writeReply(responder, reply);
+        return;
+    }
+    PendingAnswer &pending = it->second.answers.emplace_back(std::move(responder));
+    pending.reply = reply;
+}
+
+void CaptureServer::answerAfterCommit(
+    QTcpSocket *socket, QHttpServerResponder &&responder, qint64 eventId, const Reply &reply)
+{
+    auto it = m_connections.find(socket);
+    if (it == m_connections.end()) {
+        it = m_connections.emplace(socket, Connection {}).first;
+        it->second.socket = socket;
+        // The map is keyed by address: forget the entry before another socket can get the same one.
+        connect(socket, &QObject::destroyed, this, &CaptureServer::forgetSocket, Qt::UniqueConnection);
+    }
+    PendingAnswer &pending = it->second.answers.emplace_back(std::move(responder));
+    pending.awaitedId = eventId;
+    pending.reply = reply;
+    m_awaiting.insert(eventId, socket);
+}
+
+void CaptureServer::resolve(qint64 eventId, const Reply *replacement)
+{
+    const QObject *key = m_awaiting.take(eventId);
+    if (!key)
+        return; // its client is gone
+    const auto it = m_connections.find(key);
+    if (it == m_connections.end())
+        return;
+    // Commits come in id order, which is request order, so this is nearly always the front.
+    for (PendingAnswer &pending : it->second.answers) {
+        if (pending.awaitedId == eventId) {
+            pending.awaitedId = 0;
+            if (replacement)
+                pending.reply = *replacement;
+            break;
+        }
+    }
+    writeReady(it);
+}
+
+void CaptureServer::writeReady(ConnectionMap::iterator it)
+{
+    Connection &connection = it->second;
+    if (!connection.socket || connection.socket->state() != QAbstractSocket::ConnectedState) {
+        dropConnection(it);
+        return;
+    }
+    while (!connection.answers.empty() && connection.answers.front().awaitedId == 0) {
+        writeReply(connection.answers.front().responder, connection.answers.front().reply);
+        connection.answers.pop_front();
+    }
+    if (connection.answers.empty())
+        m_connections.erase(it);
+}
+
+void CaptureServer::dropConnection(ConnectionMap::iterator it)
+{
+    // The responders are dropped unwritten: their destructor does not touch the socket.
+    for (const PendingAnswer &pending : it->second.answers) {
+        if (pending.awaitedId != 0)
+            m_awaiting.remove(pending.awaitedId);
+    }
+    m_connections.erase(it);
+}
+
+void CaptureServer::forgetSocket(QObject *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it != m_connections.end())
+        dropConnection(it);
+}
+
+QList<CapturedEvent> CaptureServer::renumbered(QList<CapturedEvent> events, qint64 &nextId)
+{
+    QHash<qint64, qint64> newIds;
+    newIds.reserve(events.size());
+    for (CapturedEvent &event : events) {
+        const qint64 id = nextId++;
+        newIds.insert(event.row.id, id);
+        event.row.id = id;
+    }
+    for (CapturedEvent &event : events) {
+        if (event.row.retryOf != 0)
+            event.row.retryOf = newIds.value(event.row.retryOf, 0);
+    }
+    return events;
+}
+
+void CaptureServer::importEvents(const QList<CapturedEvent> &events)
+{
+    if (events.isEmpty())
+        return;
+    const qint64 first = m_nextEventId;
+    QList<CapturedEvent> imported = renumbered(events, m_nextEventId);
+    if (m_writer) {
+        m_importedRanges.emplace_back(first, m_nextEventId - 1);
+        m_writer->enqueue(imported);
+        return;
+    }
+    m_pending += imported;
+    scheduleFlush();
+}
+
+bool CaptureServer::takeImported(qint64 id)
+{
+    // Outcomes arrive in id order, so ranges below this id are done.
+    while (!m_importedRanges.empty() && m_importedRanges.front().second < id)
+        m_importedRanges.pop_front();
+    return !m_importedRanges.empty() && m_importedRanges.front().first <= id;
+}
+
+void CaptureServer::onCommitted(const QList<CapturedEvent> &events)
+{
+    for (const CapturedEvent &event : events) {
+        if (takeImported(event.row.id))
+            continue;
+        ++m_stats.captured;
+        if (!event.row.valid)
+            ++m_stats.invalid;
+        resolve(event.row.id, nullptr);
+    }
+    m_pending += events;
+    scheduleFlush();
+}
+
+void CaptureServer::onCommitFailed(const QList<CapturedEvent> &events, const QString &error)
+{
+    m_stats.lastStoreError = error;
+    Reply reply;
+    reply.status = StatusCode::ServiceUnavailable;
+    reply.json = compactJson(errorObject(QStringLiteral("Could not store the event: %1").arg(error)));
+    for (const CapturedEvent &event : events) {
+        if (takeImported(event.row.id))
+            continue;
+        ++m_stats.storeFailures;
+        resolve(event.row.id, &reply);
+    }
+    reportStoreError();
+    scheduleFlush();
+}
+
+void CaptureServer::reportStoreError()
+{
+    if (!m_storeErrorClock.isValid() || m_storeErrorClock.elapsed() >= StoreErrorIntervalMs) {
+        m_storeErrorTimer.stop();
+        emitStoreError();
+        return;
+    }
+    if (!m_storeErrorTimer.isActive())
+        m_storeErrorTimer.start(static_cast<int>(StoreErrorIntervalMs - m_storeErrorClock.elapsed()));
+}
+
+void CaptureServer::emitStoreError()
+{
+    m_storeErrorClock.start();
+    emit storeError(m_stats.lastStoreError);
+}
+
+void CaptureServer::settleStore()
+{
+    if (!m_writer)
+        return;
+    // The writer drains in queued calls; one more call behind them returns when they are done.
+    if (m_writer->thread() == QThread::currentThread())
+        QCoreApplication::sendPostedEvents(m_writer, QEvent::MetaCall);
+    else
+        QMetaObject::invokeMethod(
+            m_writer, [] {}, Qt::BlockingQueuedConnection);
+    // Their outcomes are queued to this object: take them in now.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
 }
 
 void CaptureServer::scheduleFlush()

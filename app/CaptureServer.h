@@ -6,16 +6,28 @@
 #include "RetryTracker.h"
 
 #include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHttpServerResponder>
 #include <QList>
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+#include <deque>
+#include <unordered_map>
+#include <utility>
 
-class QHttpServerResponder;
 class QTcpServer;
+class StoreWriter;
 
 // The embedded webhook receiver. Every POST, on any path, is a delivery: it is parsed, numbered,
-// checked for being a retry and answered at once; the captured events go to the GUI in batches.
+// checked for being a retry and answered; the captured events go to the GUI in batches.
+//
+// In memory (no store writer) a delivery is answered at once. With a store writer it is answered
+// only once its transaction has committed, so a 200 means "on disk": the answer waits in a
+// per-connection queue, and a connection's answers leave in request order even when a later
+// request could be answered at once. Only committed events reach the GUI; a failed commit is
+// answered 503 so that Thena retries.
 //
 // Lives in the capture worker thread (see CaptureService): create it, call listen() and destroy
 // it there. QAbstractHttpServer rather than QHttpServer because its router would need a rule per
@@ -30,6 +42,9 @@ public:
     // Upper bound on how often batches are handed over: one queued signal per request would flood
     // the GUI thread under load.
     static constexpr int FlushIntervalMs = 50;
+    // storeError() is emitted at most this often: a full disk fails every commit, and one message
+    // per event would bury the GUI. Failures in between are folded into the next emission.
+    static constexpr int StoreErrorIntervalMs = 5000;
 
     explicit CaptureServer(QObject *parent = nullptr);
     ~CaptureServer() override;
@@ -38,18 +53,26 @@ public:
     // own, and takes config.secret. Closes any previous listener first. On failure errorString()
     // names the address, the port and the OS reason.
     bool listen(const CaptureConfig &config);
-    // Hands over what is pending, stops listening and drops open connections.
+    // Waits for the store to commit what it was given and answers those deliveries, hands over
+    // what is pending, stops listening and drops open connections.
     void close();
     bool isListening() const;
     quint16 port() const; // the real port, 0 when not listening
     QUrl url() const; // http://address:port/, empty when not listening
     QString errorString() const { return m_errorString; }
 
+    // Makes deliveries durable: each is queued to the writer and answered when its transaction
+    // committed or failed. The writer lives in a thread of its own and must outlive this server
+    // (or be unset first); nullptr keeps events in memory. Set it before listen().
+    void setStoreWriter(StoreWriter *writer);
+    bool isStoring() const { return !m_writer.isNull(); }
+
     // The expected `authorization` header value; empty accepts every delivery.
     void setSecret(const QByteArray &secret) { m_secret = secret; }
     QByteArray secret() const { return m_secret; }
 
-    // Lets a store continue the numbering of earlier sessions.
+    // Lets a store continue the numbering of earlier sessions. With a store the numbering only
+    // moves forward: a reused id would fail the whole transaction it lands in.
     void setNextEventId(qint64 id);
     qint64 nextEventId() const { return m_nextEventId; }
 
@@ -59,24 +82,86 @@ public:
 
     RetryTracker &retryTracker() { return m_retries; }
 
+    // Adds events from elsewhere (an imported capture) as if just captured, but they are not
+    // deliveries: no answer, no retry check, not counted. They get ids from this server's
+    // numbering; with a store they reach eventsCaptured() once committed.
+    void importEvents(const QList<CapturedEvent> &events);
+    // Gives events new ids from nextId on. A retry link to an event among them follows it to its
+    // new id; a link to one outside them is dropped (that id means something else here).
+    static QList<CapturedEvent> renumbered(QList<CapturedEvent> events, qint64 &nextId);
+
     // Emits what is pending now instead of at the next tick.
     void flush();
 
 signals:
     void eventsCaptured(const QList<CapturedEvent> &batch);
     void statsChanged(const CaptureStats &stats);
+    // A group of deliveries could not be stored (and was answered 503). Throttled.
+    void storeError(const QString &message);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    void handlePost(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void handleGet(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void reject(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    // An answer as data, so it can wait in a connection's queue.
+    struct Reply
+    {
+        QHttpServerResponder::StatusCode status = QHttpServerResponder::StatusCode::Ok;
+        QByteArray json;
+        QByteArray allow; // the Allow header, when not empty
+        bool headOnly = false; // a HEAD answer: no body, Content-Length 0
+    };
+
+    struct PendingAnswer
+    {
+        explicit PendingAnswer(QHttpServerResponder &&responder)
+            : responder(std::move(responder))
+        { }
+
+        QHttpServerResponder responder;
+        qint64 awaitedId = 0; // the event whose commit this answer waits for; 0 when ready
+        Reply reply;
+    };
+
+    // Exists only while its oldest answer waits for a commit.
+    struct Connection
+    {
+        // Writing through a responder whose socket is gone is a use-after-free in 6.4.
+        QPointer<QTcpSocket> socket;
+        // Not a QList: QHttpServerResponder is move-constructible but not move-assignable.
+        std::deque<PendingAnswer> answers;
+    };
+    using ConnectionMap = std::unordered_map<const QObject *, Connection>;
+
+    void handlePost(const QHttpServerRequest &request, QTcpSocket *socket, QHttpServerResponder &&responder);
+    Reply getReply(const QHttpServerRequest &request) const;
+    Reply reject(const QHttpServerRequest &request);
+
+    // Writes now, unless earlier answers on the same connection still wait; then queues behind them.
+    void answer(QTcpSocket *socket, QHttpServerResponder &&responder, const Reply &reply);
+    void answerAfterCommit(QTcpSocket *socket, QHttpServerResponder &&responder, qint64 eventId, const Reply &reply);
+    // Makes the answer waiting for eventId ready (replaced when replacement is given) and writes
+    // what is ready at the front of its connection.
+    void resolve(qint64 eventId, const Reply *replacement);
+    void writeReady(ConnectionMap::iterator it);
+    void dropConnection(ConnectionMap::iterator it);
+    void forgetSocket(QObject *socket);
+    static void writeReply(QHttpServerResponder &responder, const Reply &reply);
+
+    // True when id is an imported event's (and forgets the ranges below it).
+    bool takeImported(qint64 id);
+    void onCommitted(const QList<CapturedEvent> &events);
+    void onCommitFailed(const QList<CapturedEvent> &events, const QString &error);
+    void reportStoreError();
+    void emitStoreError();
+    // Blocks until the writer has committed (or failed) everything queued so far, and takes in
+    // the outcome, so nothing accepted is left unanswered or unreported when the server closes.
+    void settleStore();
     void scheduleFlush();
 
     QPointer<QTcpServer> m_tcpServer;
+    QPointer<StoreWriter> m_writer;
     CaptureConfig m_config;
     QByteArray m_secret;
     QString m_errorString;
@@ -86,4 +171,13 @@ private:
     CaptureStats m_emittedStats;
     QList<CapturedEvent> m_pending;
     QTimer m_flushTimer;
+
+    ConnectionMap m_connections;
+    QHash<qint64, const QObject *> m_awaiting; // event id -> connection whose answer waits for it
+
+    // Id ranges of imported events not committed yet, oldest first: their commit is not a delivery.
+    std::deque<std::pair<qint64, qint64>> m_importedRanges;
+
+    QElapsedTimer m_storeErrorClock; // since storeError() was last emitted
+    QTimer m_storeErrorTimer;
 };

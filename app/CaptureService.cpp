@@ -1,8 +1,10 @@
 #include "CaptureService.h"
 
+#include "CaptureServer.h"
 #include "CaptureWorker.h"
 
 #include <QThread>
+#include <algorithm>
 
 CaptureService::CaptureService(QObject *parent)
     : QObject(parent)
@@ -31,7 +33,11 @@ void CaptureService::start(const CaptureConfig &config)
     // The documented way to delete an object in its own thread once that thread's loop is over.
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
 
-    connect(m_worker, &CaptureWorker::eventsCaptured, this, &CaptureService::eventsCaptured);
+    connect(m_worker, &CaptureWorker::eventsCaptured, this, [this](const QList<CapturedEvent> &batch) {
+        for (const CapturedEvent &event : batch)
+            m_lastHandedOverId = std::max(m_lastHandedOverId, event.row.id);
+        emit eventsCaptured(batch);
+    });
     connect(m_worker, &CaptureWorker::statsChanged, this, &CaptureService::statsChanged);
     connect(m_worker, &CaptureWorker::listening, this, [this, run](const QUrl &url) {
         if (run != m_run)
@@ -39,6 +45,23 @@ void CaptureService::start(const CaptureConfig &config)
         m_listening = true;
         m_url = url;
         emit listening(url);
+    });
+    connect(m_worker, &CaptureWorker::storeOpened, this, [this, run](const QString &path, qint64 maxId) {
+        if (run != m_run)
+            return;
+        m_storePath = path;
+        m_lastHandedOverId = std::max(m_lastHandedOverId, maxId);
+        emit storeOpened(path, maxId);
+    });
+    connect(m_worker, &CaptureWorker::storeFailed, this, [this, run](const QString &message) {
+        if (run != m_run)
+            return;
+        m_storePath.clear();
+        emit storeFailed(message);
+    });
+    connect(m_worker, &CaptureWorker::storeError, this, [this, run](const QString &message) {
+        if (run == m_run)
+            emit storeError(message);
     });
     connect(m_worker, &CaptureWorker::failed, this, [this, run](const QString &message) {
         if (run != m_run)
@@ -74,6 +97,7 @@ void CaptureService::stop()
     m_worker = nullptr;
     m_listening = false;
     m_url.clear();
+    m_storePath.clear();
 }
 
 void CaptureService::restart(const CaptureConfig &config)
@@ -95,4 +119,70 @@ void CaptureService::setNextEventId(qint64 id)
     if (m_worker)
         QMetaObject::invokeMethod(
             m_worker, [worker = m_worker, id] { worker->setNextEventId(id); }, Qt::QueuedConnection);
+}
+
+void CaptureService::importEvents(const QList<CapturedEvent> &events)
+{
+    if (events.isEmpty())
+        return;
+    if (m_worker) {
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, events] { worker->importEvents(events); }, Qt::QueuedConnection);
+        return;
+    }
+    // Not running: numbered here, and still handed over later, as when running.
+    const QList<CapturedEvent> imported = CaptureServer::renumbered(events, m_nextEventId);
+    QMetaObject::invokeMethod(
+        this,
+        [this, imported] {
+            for (const CapturedEvent &event : imported)
+                m_lastHandedOverId = std::max(m_lastHandedOverId, event.row.id);
+            emit eventsCaptured(imported);
+        },
+        Qt::QueuedConnection);
+}
+
+void CaptureService::removeEvents(const QList<qint64> &ids)
+{
+    if (m_worker && !ids.isEmpty())
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, ids] { worker->removeEvents(ids); }, Qt::QueuedConnection);
+}
+
+void CaptureService::removeAllEvents()
+{
+    // Only up to what the GUI has: a delivery committed meanwhile is still on its way to the
+    // table, and must then be in the file too.
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, last = m_lastHandedOverId] { worker->removeEventsThrough(last); },
+            Qt::QueuedConnection);
+}
+
+bool CaptureService::setStoreMaxPageCountForTesting(qint64 pages)
+{
+    bool done = false;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, pages] { return worker->setStoreMaxPageCountForTesting(pages); },
+            Qt::BlockingQueuedConnection, &done);
+    return done;
+}
+
+void CaptureService::holdStoreCommitsForTesting(bool hold)
+{
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, hold] { worker->holdStoreCommitsForTesting(hold); },
+            Qt::BlockingQueuedConnection);
+}
+
+qsizetype CaptureService::storeBacklogForTesting() const
+{
+    qsizetype backlog = 0;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker] { return worker->storeBacklogForTesting(); }, Qt::BlockingQueuedConnection,
+            &backlog);
+    return backlog;
 }

@@ -8,16 +8,19 @@
 // survive a restart of the service (settings changed), so rates computed from them never go back.
 struct CaptureStats
 {
-    quint64 captured = 0; // deliveries kept, valid or not
+    quint64 captured = 0; // deliveries kept, valid or not (with a capture file: committed)
     quint64 invalid = 0; // of those, bodies that are not a JSON object
     quint64 rejected = 0; // refused with 401 (wrong or missing authorization); bodies not kept
     qint64 lastRejectedMs = 0; // UTC ms since the epoch of the last refusal, 0 if none
     QString lastRejectedAddress; // remote address of the last refusal
+    quint64 storeFailures = 0; // deliveries answered 503 because their transaction failed; not kept
+    QString lastStoreError; // why the last of those failed, empty if none
 
     friend bool operator==(const CaptureStats &a, const CaptureStats &b)
     {
         return a.captured == b.captured && a.invalid == b.invalid && a.rejected == b.rejected
-            && a.lastRejectedMs == b.lastRejectedMs && a.lastRejectedAddress == b.lastRejectedAddress;
+            && a.lastRejectedMs == b.lastRejectedMs && a.lastRejectedAddress == b.lastRejectedAddress
+            && a.storeFailures == b.storeFailures && a.lastStoreError == b.lastStoreError;
     }
     friend bool operator!=(const CaptureStats &a, const CaptureStats &b) { return !(a == b); }
 };

@@ -1,6 +1,14 @@
 #include "CaptureWorker.h"
 
 #include "CaptureServer.h"
+#include "StoreWriter.h"
+
+#include <QThread>
+#include <algorithm>
+
+namespace {
+constexpr qint64 kDayMs = 24LL * 60 * 60 * 1000;
+} // namespace
 
 CaptureWorker::CaptureWorker(QObject *parent)
     : QObject(parent)
@@ -16,17 +24,73 @@ void CaptureWorker::start(const CaptureConfig &config, const CaptureResumePoint 
     shutdown();
     m_resume = resume;
 
+    qint64 nextEventId = resume.nextEventId;
+    if (!config.storePath.isEmpty()) {
+        QString error;
+        qint64 maxId = 0;
+        if (openStore(config, &error, &maxId)) {
+            nextEventId = std::max(nextEventId, maxId + 1);
+            emit storeOpened(config.storePath, maxId);
+        } else {
+            emit storeFailed(error);
+        }
+    }
+
     auto server = std::make_unique<CaptureServer>();
-    server->setNextEventId(resume.nextEventId);
+    server->setNextEventId(nextEventId);
     server->setStats(resume.stats);
+    server->setStoreWriter(m_writer);
     connect(server.get(), &CaptureServer::eventsCaptured, this, &CaptureWorker::eventsCaptured);
     connect(server.get(), &CaptureServer::statsChanged, this, &CaptureWorker::statsChanged);
+    connect(server.get(), &CaptureServer::storeError, this, &CaptureWorker::storeError);
     if (!server->listen(config)) {
-        emit failed(server->errorString());
+        const QString message = server->errorString();
+        server.reset();
+        closeStore();
+        emit failed(message);
         return;
     }
     m_server = std::move(server);
     emit listening(m_server->url());
+}
+
+bool CaptureWorker::openStore(const CaptureConfig &config, QString *error, qint64 *maxId)
+{
+    m_storeThread = new QThread;
+    m_storeThread->setObjectName(QStringLiteral("thena-store"));
+    m_writer = new StoreWriter;
+    m_writer->moveToThread(m_storeThread);
+    // Deleted in its own thread, where its SQLite connection was made.
+    connect(m_storeThread, &QThread::finished, m_writer, &QObject::deleteLater);
+    m_storeThread->start();
+
+    StoreWriter::Retention retention;
+    retention.maxEvents = std::max<qint64>(0, config.retainEvents);
+    retention.maxAgeMs = std::max<qint64>(0, config.retainDays) * kDayMs;
+    bool opened = false;
+    // Blocking: nothing may be accepted before we know whether it can be stored. Only this
+    // thread waits; the GUI thread does not.
+    QMetaObject::invokeMethod(
+        m_writer,
+        [writer = m_writer, path = config.storePath, retention, error, maxId, &opened] {
+            writer->setRetention(retention);
+            opened = writer->open(path, error, maxId);
+        },
+        Qt::BlockingQueuedConnection);
+    if (!opened)
+        closeStore();
+    return opened;
+}
+
+void CaptureWorker::closeStore()
+{
+    if (!m_storeThread)
+        return;
+    m_storeThread->quit();
+    m_storeThread->wait();
+    delete m_storeThread;
+    m_storeThread = nullptr;
+    m_writer = nullptr;
 }
 
 void CaptureWorker::setSecret(const QByteArray &secret)
@@ -44,11 +108,62 @@ void CaptureWorker::setNextEventId(qint64 id)
 
 CaptureResumePoint CaptureWorker::shutdown()
 {
+    // Whatever was accepted is committed and answered before the server goes, even in a test
+    // that left the writer held.
+    if (m_writer)
+        m_writer->setHoldForTesting(false);
     if (m_server) {
         m_server->close();
         m_resume.nextEventId = m_server->nextEventId();
         m_resume.stats = m_server->stats();
         m_server.reset();
     }
+    closeStore();
     return m_resume;
+}
+
+void CaptureWorker::importEvents(const QList<CapturedEvent> &events)
+{
+    if (m_server) {
+        m_server->importEvents(events);
+        return;
+    }
+    if (!events.isEmpty())
+        emit eventsCaptured(CaptureServer::renumbered(events, m_resume.nextEventId));
+}
+
+void CaptureWorker::removeEvents(const QList<qint64> &ids)
+{
+    if (m_writer)
+        QMetaObject::invokeMethod(
+            m_writer, [writer = m_writer, ids] { writer->remove(ids); }, Qt::QueuedConnection);
+}
+
+void CaptureWorker::removeEventsThrough(qint64 lastId)
+{
+    if (m_writer)
+        QMetaObject::invokeMethod(
+            m_writer, [writer = m_writer, lastId] { writer->removeThrough(lastId); }, Qt::QueuedConnection);
+}
+
+bool CaptureWorker::setStoreMaxPageCountForTesting(qint64 pages)
+{
+    if (!m_writer)
+        return false;
+    bool done = false;
+    QMetaObject::invokeMethod(
+        m_writer, [writer = m_writer, pages, &done] { done = writer->setMaxPageCountForTesting(pages); },
+        Qt::BlockingQueuedConnection);
+    return done;
+}
+
+void CaptureWorker::holdStoreCommitsForTesting(bool hold)
+{
+    if (m_writer)
+        m_writer->setHoldForTesting(hold);
+}
+
+qsizetype CaptureWorker::storeBacklogForTesting() const
+{
+    return m_writer ? m_writer->pendingCount() : 0;
 }

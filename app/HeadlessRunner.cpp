@@ -14,6 +14,15 @@ HeadlessRunner::HeadlessRunner(CaptureService *service, FILE *out, FILE *err, QO
     connect(service, &CaptureService::listening, this, &HeadlessRunner::onListening);
     connect(service, &CaptureService::failed, this, &HeadlessRunner::onFailed);
     connect(service, &CaptureService::eventsCaptured, this, &HeadlessRunner::onEvents);
+    connect(service, &CaptureService::storeOpened, this, [this](const QString &path, qint64 maxId) {
+        report(QStringLiteral("storing events in %1 (last id %2)").arg(path).arg(maxId));
+    });
+    connect(service, &CaptureService::storeFailed, this, [this](const QString &message) {
+        report(QStringLiteral("thena-inspector: %1; keeping events in memory only").arg(message));
+    });
+    connect(service, &CaptureService::storeError, this, [this](const QString &message) {
+        report(QStringLiteral("thena-inspector: deliveries answered 503, not stored: %1").arg(message));
+    });
 }
 
 QByteArray HeadlessRunner::eventLine(const EventRow &row)
@@ -37,16 +46,20 @@ QByteArray HeadlessRunner::eventLine(const EventRow &row)
     return QJsonDocument(line).toJson(QJsonDocument::Compact);
 }
 
+void HeadlessRunner::report(const QString &line)
+{
+    std::fprintf(m_err, "%s\n", line.toUtf8().constData());
+    std::fflush(m_err);
+}
+
 void HeadlessRunner::onListening(const QUrl &url)
 {
-    std::fprintf(m_err, "listening on %s\n", url.toString().toUtf8().constData());
-    std::fflush(m_err);
+    report(QStringLiteral("listening on ") + url.toString());
 }
 
 void HeadlessRunner::onFailed(const QString &message)
 {
-    std::fprintf(m_err, "thena-inspector: %s\n", message.toUtf8().constData());
-    std::fflush(m_err);
+    report(QStringLiteral("thena-inspector: ") + message);
     emit finished(1);
 }
 

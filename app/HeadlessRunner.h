@@ -25,6 +25,7 @@ signals:
     void finished(int exitCode);
 
 private:
+    void report(const QString &line);
     void onListening(const QUrl &url);
     void onFailed(const QString &message);
     void onEvents(const QList<CapturedEvent> &batch);

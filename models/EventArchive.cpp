@@ -15,6 +15,12 @@ std::optional<CapturedEvent> EventArchive::find(qint64 id) const
     return *it;
 }
 
+void EventArchive::remove(const QSet<qint64> &ids)
+{
+    for (qint64 id : ids)
+        m_events.remove(id);
+}
+
 void EventArchive::clear()
 {
     m_events.clear();

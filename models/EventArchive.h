@@ -3,16 +3,21 @@
 #include "CapturedEvent.h"
 
 #include <QHash>
+#include <QSet>
 #include <optional>
 
-// Where the detail panes find an event's body and headers by id. The table keeps only rows;
-// this keeps the rest. In memory for now; the durable store replaces it with reads from disk.
+// The bodies and headers of events kept in memory only (--no-store, or when the capture file
+// could not be opened). With a capture file, bodies stay on disk and StoreReader fetches them.
 class EventArchive
 {
 public:
     void add(const QList<CapturedEvent> &events);
     std::optional<CapturedEvent> find(qint64 id) const;
+    void remove(const QSet<qint64> &ids);
     void clear();
+    // An implicitly shared copy: cheap now, and a later change here detaches instead of
+    // disturbing a thread that reads the snapshot.
+    QHash<qint64, CapturedEvent> snapshot() const { return m_events; }
     int size() const { return m_events.size(); }
 
 private:

@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 #include <QMetaObject>
+#include <limits>
+#include <utility>
 
 namespace {
 // Retention runs after this many committed events, so it costs nothing per event.
@@ -33,6 +35,43 @@ void StoreWriter::setRetention(const Retention &retention)
     applyRetention();
 }
 
+bool StoreWriter::remove(const QList<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return true;
+    if (m_store.remove(ids))
+        return true;
+    qWarning("thena-inspector: %s", qPrintable(m_store.errorString()));
+    return false;
+}
+
+bool StoreWriter::removeThrough(qint64 lastId)
+{
+    // This thread is the only writer and runs between transactions here, so the ids above lastId
+    // are the few committed since the GUI last got a batch. Keeping exactly that many newest
+    // events deletes exactly the ids up to lastId.
+    const qint64 newer = m_store.loadRowsAfter(lastId, std::numeric_limits<int>::max()).size();
+    const bool ok = newer == 0 ? m_store.removeAll() : m_store.applyRetention(newer, 0, 0) >= 0;
+    if (!ok)
+        qWarning("thena-inspector: %s", qPrintable(m_store.errorString()));
+    return ok;
+}
+
+bool StoreWriter::setMaxPageCountForTesting(qint64 pages)
+{
+    return m_store.setMaxPageCountForTesting(pages);
+}
+
+bool StoreWriter::claimDrain()
+{
+    return !m_hold && !m_pending.isEmpty() && !std::exchange(m_drainScheduled, true);
+}
+
+void StoreWriter::scheduleDrain()
+{
+    QMetaObject::invokeMethod(this, &StoreWriter::drain, Qt::QueuedConnection);
+}
+
 void StoreWriter::enqueue(const QList<CapturedEvent> &events)
 {
     if (events.isEmpty())
@@ -41,10 +80,40 @@ void StoreWriter::enqueue(const QList<CapturedEvent> &events)
     {
         QMutexLocker lock(&m_mutex);
         m_pending += events;
-        schedule = !std::exchange(m_drainScheduled, true);
+        schedule = claimDrain();
     }
     if (schedule)
-        QMetaObject::invokeMethod(this, &StoreWriter::drain, Qt::QueuedConnection);
+        scheduleDrain();
+}
+
+void StoreWriter::enqueue(const CapturedEvent &event)
+{
+    bool schedule = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_pending.append(event);
+        schedule = claimDrain();
+    }
+    if (schedule)
+        scheduleDrain();
+}
+
+qsizetype StoreWriter::pendingCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_pending.size();
+}
+
+void StoreWriter::setHoldForTesting(bool hold)
+{
+    bool schedule = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_hold = hold;
+        schedule = claimDrain();
+    }
+    if (schedule)
+        scheduleDrain();
 }
 
 void StoreWriter::drain()
@@ -53,11 +122,11 @@ void StoreWriter::drain()
         QList<CapturedEvent> group;
         {
             QMutexLocker lock(&m_mutex);
-            group = std::exchange(m_pending, {});
-            if (group.isEmpty()) {
+            if (m_hold || m_pending.isEmpty()) {
                 m_drainScheduled = false;
                 return;
             }
+            group = std::exchange(m_pending, {});
         }
         if (m_store.insert(group)) {
             emit committed(group);

@@ -27,9 +27,21 @@ public:
     // Writer thread only. On failure the reason is in the result and the file is untouched.
     bool open(const QString &path, QString *error, qint64 *maxId);
     void setRetention(const Retention &retention);
+    // Deletes these events (the user deleted them from the table). False, with a warning, on error.
+    bool remove(const QList<qint64> &ids);
+    // Deletes every event with an id up to lastId; later ones (committed but not yet shown) stay.
+    bool removeThrough(qint64 lastId);
+    // Simulates a full disk (see EventStore::setMaxPageCountForTesting).
+    bool setMaxPageCountForTesting(qint64 pages);
 
-    // Any thread.
+    // Any thread. Events are committed in the order they were queued.
     void enqueue(const QList<CapturedEvent> &events);
+    void enqueue(const CapturedEvent &event);
+    // Events queued and not yet taken into a transaction.
+    qsizetype pendingCount() const;
+    // While held, queued events wait instead of being committed, so a test can look at the state
+    // between "received" and "on disk".
+    void setHoldForTesting(bool hold);
 
 signals:
     // Emitted in the writer thread, in commit order.
@@ -38,13 +50,17 @@ signals:
     void retentionApplied(qint64 removed);
 
 private:
+    // Called with m_mutex held; true when the caller must schedule drain().
+    bool claimDrain();
+    void scheduleDrain();
     void drain();
     void applyRetention();
 
     EventStore m_store;
-    QMutex m_mutex;
-    QList<CapturedEvent> m_pending;
-    bool m_drainScheduled = false;
+    mutable QMutex m_mutex;
+    QList<CapturedEvent> m_pending; // guarded by m_mutex
+    bool m_drainScheduled = false; // guarded by m_mutex
+    bool m_hold = false; // guarded by m_mutex
     Retention m_retention;
     qint64 m_committedSinceRetention = 0;
 };

@@ -1,7 +1,12 @@
+#include "CaptureServer.h"
 #include "CaptureService.h"
+#include "EventStore.h"
 #include "ThenaPayloadParser.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileDevice>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,8 +15,11 @@
 #include <QNetworkRequest>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
 #include <memory>
@@ -107,6 +115,65 @@ bool takeResponse(QByteArray &buffer, QByteArray &head, QByteArray &body)
     return true;
 }
 
+QByteArray rawRequest(const QByteArray &verb, const QByteArray &path, const QByteArray &body = {})
+{
+    return verb + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+struct RawResponse
+{
+    int status = 0;
+    QByteArray head;
+    QByteArray body;
+    QJsonObject json;
+};
+
+// Reads responses off a raw connection until `count` have arrived (or the wait ends).
+QList<RawResponse> readResponses(QTcpSocket &socket, QByteArray &buffer, qsizetype count)
+{
+    QList<RawResponse> responses;
+    // The caller compares the count: a timeout shows there as a wrong size.
+    (void)QTest::qWaitFor(
+        [&] {
+            buffer += socket.readAll();
+            RawResponse response;
+            while (responses.size() < count && takeResponse(buffer, response.head, response.body)) {
+                response.status = response.head.mid(9, 3).toInt();
+                response.json = QJsonDocument::fromJson(response.body).object();
+                responses.append(response);
+            }
+            return responses.size() >= count;
+        },
+        kWaitMs);
+    return responses;
+}
+
+// A valid delivery big enough to need fresh pages in the capture file.
+QByteArray bigBody(const char *tag)
+{
+    QJsonObject object = QJsonDocument::fromJson(readSample(QStringLiteral("request-updated.json"))).object();
+    QJsonObject request = object.value(QLatin1String("request")).toObject();
+    static int counter = 0;
+    request.insert(QLatin1String("requestId"), QString(QString::fromLatin1(tag) + QString::number(++counter)));
+    request.insert(QLatin1String("description"), QString(20000, QLatin1Char('x')));
+    object.insert(QLatin1String("request"), request);
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+CaptureConfig stored(const QString &path, const QByteArray &secret = {})
+{
+    CaptureConfig config = loopback(0, secret);
+    config.storePath = path;
+    return config;
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 } // namespace
 
 class TestCaptureServer : public QObject
@@ -136,11 +203,29 @@ private slots:
     void restartOnAnotherPort();
     void stopThenDestroy();
 
+    // With a capture file.
+    void storeAnswersAfterCommit_data();
+    void storeAnswersAfterCommit();
+    void storeNeverKeepsRejected();
+    void storeRestartContinuesIds();
+    void storeRetentionFromConfig();
+    void storeOpenFailureKeepsMemory_data();
+    void storeOpenFailureKeepsMemory();
+    void storeCommitFailureIs503();
+    void storePipelinedAnswersInOrder();
+    void storeClientGoneBeforeCommit();
+    void storeStopAnswersPending();
+    void storeRemoveEvents();
+    void importEvents_data();
+    void importEvents();
+
 private:
+    // Starts `service` on a store and waits for it to listen; false when the store did not open.
+    bool startStored(CaptureService &service, const CaptureConfig &config, qint64 *maxId = nullptr);
     HttpResult send(const QByteArray &verb, const QString &path, const QByteArray &body = {},
         const QList<QPair<QByteArray, QByteArray>> &headers = {}, const QUrl &base = {});
     // Posts and returns the id the server gave, -1 when the answer has none.
-    qint64 postForId(const QByteArray &body, int expectedStatus = 200);
+    qint64 postForId(const QByteArray &body, int expectedStatus = 200, const QUrl &base = {});
 
     QNetworkAccessManager m_nam;
     std::unique_ptr<CaptureService> m_service;
@@ -175,9 +260,9 @@ HttpResult TestCaptureServer::send(const QByteArray &verb, const QString &path, 
     return result;
 }
 
-qint64 TestCaptureServer::postForId(const QByteArray &body, int expectedStatus)
+qint64 TestCaptureServer::postForId(const QByteArray &body, int expectedStatus, const QUrl &base)
 {
-    const HttpResult result = send("POST", QStringLiteral("/hook"), body);
+    const HttpResult result = send("POST", QStringLiteral("/hook"), body, {}, base);
     if (result.status != expectedStatus)
         return -1;
     return result.json.value(QLatin1String("id")).toInteger(-1);
@@ -662,6 +747,514 @@ void TestCaptureServer::stopThenDestroy()
     // And one that never started.
     CaptureService idle;
     idle.stop();
+}
+
+bool TestCaptureServer::startStored(CaptureService &service, const CaptureConfig &config, qint64 *maxId)
+{
+    QSignalSpy opened(&service, &CaptureService::storeOpened);
+    QSignalSpy storeFailed(&service, &CaptureService::storeFailed);
+    service.start(config);
+    if (!QTest::qWaitFor([&] { return service.isListening(); }, kWaitMs))
+        return false;
+    // storeOpened() is queued before listening().
+    if (opened.count() != 1 || storeFailed.count() != 0)
+        return false;
+    if (maxId)
+        *maxId = opened.at(0).at(1).toLongLong();
+    return opened.at(0).at(0).toString() == config.storePath && service.storePath() == config.storePath;
+}
+
+void TestCaptureServer::storeAnswersAfterCommit_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+
+    QTest::newRow("valid sample") << readSample(QStringLiteral("request-escalated.json")) << 200;
+    QTest::newRow("platform sample") << readSample(QStringLiteral("platform-ticket-created.json")) << 200;
+    QTest::newRow("invalid json") << QByteArrayLiteral("{\"action\": \"CREATE\",, }") << 400;
+    QTest::newRow("empty body") << QByteArray() << 400;
+}
+
+void TestCaptureServer::storeAnswersAfterCommit()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("capture/events.sqlite")); // the folder is made too
+    CaptureService service;
+    Recorder recorder(&service);
+    qint64 maxId = -1;
+    QVERIFY(startStored(service, stored(path), &maxId));
+    QCOMPARE(maxId, qint64(0));
+
+    service.holdStoreCommitsForTesting(true);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(service.url().port()));
+    QVERIFY(socket.waitForConnected(kWaitMs));
+    socket.write(rawRequest("POST", "/stored", body));
+    QTRY_COMPARE_WITH_TIMEOUT(service.storeBacklogForTesting(), qsizetype(1), kWaitMs);
+
+    // Received but not on disk: no answer and nothing for the table, however long we wait.
+    QTest::qWait(3 * CaptureServer::FlushIntervalMs);
+    QCOMPARE(socket.bytesAvailable(), qint64(0));
+    QVERIFY(recorder.events.isEmpty());
+    QCOMPARE(recorder.stats.captured, quint64(0));
+
+    service.holdStoreCommitsForTesting(false);
+    QByteArray buffer;
+    const QList<RawResponse> responses = readResponses(socket, buffer, 1);
+    QCOMPARE(responses.size(), 1);
+    QCOMPARE(responses.at(0).status, status);
+    QCOMPARE(responses.at(0).json.value(QLatin1String("ok")), QJsonValue(status == 200));
+    const qint64 id = responses.at(0).json.value(QLatin1String("id")).toInteger(-1);
+    QCOMPARE(id, qint64(1));
+
+    // A second connection to the file sees the committed row.
+    EventStore reader;
+    QVERIFY2(reader.open(path), qPrintable(reader.errorString()));
+    const std::optional<CapturedEvent> saved = reader.loadEvent(id);
+    QVERIFY(saved.has_value());
+    QCOMPARE(saved->body, body);
+    QCOMPARE(saved->row.valid, status == 200);
+    QCOMPARE(saved->row.path, QStringLiteral("/stored"));
+    QCOMPARE(saved->method, QStringLiteral("POST"));
+    QCOMPARE(saved->remoteAddress, QStringLiteral("127.0.0.1"));
+    if (status == 400)
+        QCOMPARE(saved->error, responses.at(0).json.value(QLatin1String("error")).toString());
+
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.has(id), kWaitMs);
+    QCOMPARE(recorder.find(id)->body, body);
+    QCOMPARE(recorder.stats.captured, quint64(1));
+    QCOMPARE(recorder.stats.invalid, quint64(status == 200 ? 0 : 1));
+    QCOMPARE(recorder.stats.storeFailures, quint64(0));
+}
+
+void TestCaptureServer::storeNeverKeepsRejected()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    QVERIFY(startStored(service, stored(path, QByteArrayLiteral("let-me-in"))));
+    const QUrl base = service.url();
+
+    QCOMPARE(send("POST", QStringLiteral("/"), uniqueBody("no-auth"), {}, base).status, 401);
+    QCOMPARE(
+        send("POST", QStringLiteral("/"), uniqueBody("bad-auth"), { { "Authorization", "nope" } }, base).status, 401);
+    const HttpResult right
+        = send("POST", QStringLiteral("/"), uniqueBody("auth"), { { "Authorization", "let-me-in" } }, base);
+    QCOMPARE(right.status, 200);
+    QCOMPARE(right.json.value(QLatin1String("id")).toInteger(), 1);
+
+    EventStore reader;
+    QVERIFY(reader.open(path));
+    QCOMPARE(reader.count(), qint64(1));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.stats.rejected, quint64(2), kWaitMs);
+    QCOMPARE(recorder.stats.captured, quint64(1));
+}
+
+void TestCaptureServer::storeRestartContinuesIds()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    {
+        CaptureService first;
+        QVERIFY(startStored(first, stored(path)));
+        for (qint64 expected = 1; expected <= 3; ++expected)
+            QCOMPARE(postForId(uniqueBody("first-run"), 200, first.url()), expected);
+    }
+
+    // A new process (a new service) continues after the stored maxId.
+    CaptureService second;
+    Recorder recorder(&second);
+    qint64 maxId = 0;
+    QVERIFY(startStored(second, stored(path), &maxId));
+    QCOMPARE(maxId, qint64(3));
+    QCOMPARE(postForId(uniqueBody("second-run"), 200, second.url()), qint64(4));
+
+    // So does a restart of the same service (new settings), and setNextEventId cannot go back.
+    second.restart(stored(path));
+    QTRY_VERIFY_WITH_TIMEOUT(second.isListening(), kWaitMs);
+    QCOMPARE(second.storePath(), path);
+    QCOMPARE(postForId(uniqueBody("restarted"), 200, second.url()), qint64(5));
+    second.setNextEventId(2);
+    QCOMPARE(postForId(uniqueBody("not-back"), 200, second.url()), qint64(6));
+
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 3, kWaitMs);
+    EventStore reader;
+    QVERIFY(reader.open(path));
+    QCOMPARE(reader.count(), qint64(6));
+    QCOMPARE(reader.maxId(), qint64(6));
+}
+
+void TestCaptureServer::storeRetentionFromConfig()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    {
+        EventStore store;
+        QVERIFY(store.open(path));
+        QList<CapturedEvent> old;
+        for (qint64 id = 1; id <= 5; ++id) {
+            CapturedEvent event;
+            event.row.id = id;
+            event.row.receivedMs = QDateTime::currentMSecsSinceEpoch() - (6 - id) * 1000;
+            event.body = uniqueBody("kept-or-not");
+            old.append(event);
+        }
+        QVERIFY(store.insert(old));
+    }
+
+    CaptureConfig config = stored(path);
+    config.retainEvents = 3;
+    CaptureService service;
+    qint64 maxId = 0;
+    // Applied when the file opens, before anything is accepted.
+    QVERIFY(startStored(service, config, &maxId));
+    QCOMPARE(maxId, qint64(5));
+    {
+        EventStore reader;
+        QVERIFY(reader.open(path));
+        QCOMPARE(reader.count(), qint64(3));
+        QVERIFY(!reader.loadEvent(2).has_value());
+        QVERIFY(reader.loadEvent(3).has_value());
+    }
+    QCOMPARE(postForId(uniqueBody("newest"), 200, service.url()), qint64(6));
+}
+
+void TestCaptureServer::storeOpenFailureKeepsMemory_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("garbage") << QStringLiteral("garbage");
+    QTest::newRow("foreign sqlite") << QStringLiteral("foreign");
+    QTest::newRow("read-only capture") << QStringLiteral("read-only");
+    QTest::newRow("a folder") << QStringLiteral("folder");
+}
+
+void TestCaptureServer::storeOpenFailureKeepsMemory()
+{
+    QFETCH(QString, kind);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    if (kind == QLatin1String("garbage")) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QByteArray garbage;
+        for (int i = 0; i < 9000; ++i)
+            garbage.append(char((i * 131 + 7) % 256));
+        file.write(garbage);
+    } else if (kind == QLatin1String("foreign")) {
+        const QString name = QStringLiteral("tst-foreign");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("CREATE TABLE notes (text TEXT)")));
+            QVERIFY(query.exec(QStringLiteral("INSERT INTO notes VALUES ('mine')")));
+            query.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    } else if (kind == QLatin1String("read-only")) {
+        {
+            EventStore store;
+            QVERIFY(store.open(path));
+            CapturedEvent event;
+            event.row.id = 7;
+            event.body = uniqueBody("old");
+            QVERIFY(store.insert({ event }));
+        }
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::ReadGroup));
+    } else {
+        QVERIFY(QDir().mkpath(path));
+    }
+    const QByteArray before = fileBytes(path);
+    const QFileInfo infoBefore(path);
+
+    CaptureService service;
+    Recorder recorder(&service);
+    QSignalSpy opened(&service, &CaptureService::storeOpened);
+    QSignalSpy storeFailed(&service, &CaptureService::storeFailed);
+    QSignalSpy failed(&service, &CaptureService::failed);
+    service.start(stored(path));
+    QTRY_VERIFY_WITH_TIMEOUT(service.isListening(), kWaitMs);
+    QCOMPARE(storeFailed.count(), 1);
+    const QString message = storeFailed.at(0).at(0).toString();
+    QVERIFY2(message.contains(path), qPrintable(message));
+    QCOMPARE(opened.count(), 0);
+    QCOMPARE(failed.count(), 0);
+    QVERIFY(service.storePath().isEmpty());
+
+    // In memory, answered at once as without a store.
+    const qint64 id = postForId(uniqueBody("memory"), 200, service.url());
+    QCOMPARE(id, qint64(1));
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.has(id), kWaitMs);
+    service.stop();
+
+    QCOMPARE(fileBytes(path), before);
+    QCOMPARE(QFileInfo(path).isDir(), infoBefore.isDir());
+    QCOMPARE(QFileInfo(path).lastModified(), infoBefore.lastModified());
+    QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+    QVERIFY(!QFile::exists(path + QStringLiteral("-journal")));
+}
+
+void TestCaptureServer::storeCommitFailureIs503()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    QSignalSpy storeError(&service, &CaptureService::storeError);
+    QVERIFY(startStored(service, stored(path)));
+    const QUrl base = service.url();
+
+    QCOMPARE(postForId(bigBody("before-full"), 200, base), qint64(1));
+
+    // The disk is full: the file cannot grow past its current size.
+    QVERIFY(service.setStoreMaxPageCountForTesting(1));
+    const QByteArray lostBody = bigBody("full");
+    const HttpResult full = send("POST", QStringLiteral("/full"), lostBody, {}, base);
+    QCOMPARE(full.status, 503);
+    QCOMPARE(full.contentType, QByteArrayLiteral("application/json"));
+    QCOMPARE(full.json.value(QLatin1String("ok")), QJsonValue(false));
+    const QString error = full.json.value(QLatin1String("error")).toString();
+    QVERIFY2(error.startsWith(QLatin1String("Could not store the event: ")), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("full"), Qt::CaseInsensitive), qPrintable(error));
+    QVERIFY(!full.json.contains(QLatin1String("id")));
+
+    QTRY_COMPARE_WITH_TIMEOUT(storeError.count(), 1, kWaitMs);
+    QVERIFY(error.endsWith(storeError.at(0).at(0).toString()));
+    // Failing again within the throttle interval is counted but not signalled again at once.
+    QCOMPARE(send("POST", QStringLiteral("/full"), bigBody("full-again"), {}, base).status, 503);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.stats.storeFailures, quint64(2), kWaitMs);
+    QVERIFY(recorder.stats.lastStoreError.contains(QLatin1String("full"), Qt::CaseInsensitive));
+    QCOMPARE(storeError.count(), 1);
+
+    // Space again: the next delivery is stored; the failed ones never reached the table.
+    QVERIFY(service.setStoreMaxPageCountForTesting(1000000));
+    const qint64 after = postForId(bigBody("after-full"), 200, base);
+    QVERIFY(after > 1);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.has(after), kWaitMs);
+    QCOMPARE(recorder.events.size(), 2);
+    for (const CapturedEvent &event : std::as_const(recorder.events))
+        QVERIFY(event.body != lostBody);
+    QCOMPARE(recorder.stats.captured, quint64(2));
+
+    EventStore reader;
+    QVERIFY(reader.open(path));
+    QCOMPARE(reader.count(), qint64(2));
+    QVERIFY(reader.loadEvent(1).has_value());
+    QVERIFY(reader.loadEvent(after).has_value());
+}
+
+void TestCaptureServer::storePipelinedAnswersInOrder()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    QVERIFY(startStored(service, stored(path)));
+
+    // Held, so the answers that need no commit really are behind ones that wait for it.
+    service.holdStoreCommitsForTesting(true);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(service.url().port()));
+    QVERIFY(socket.waitForConnected(kWaitMs));
+    const QByteArray first = uniqueBody("pipe-store-1");
+    const QByteArray last = uniqueBody("pipe-store-3");
+    socket.write(rawRequest("POST", "/one", first) + rawRequest("PUT", "/two", uniqueBody("put"))
+        + rawRequest("GET", "/") + rawRequest("POST", "/three", QByteArrayLiteral("not json"))
+        + rawRequest("POST", "/four", last));
+    QTRY_COMPARE_WITH_TIMEOUT(service.storeBacklogForTesting(), qsizetype(3), kWaitMs);
+    QCOMPARE(socket.bytesAvailable(), qint64(0));
+    service.holdStoreCommitsForTesting(false);
+
+    QByteArray buffer;
+    const QList<RawResponse> responses = readResponses(socket, buffer, 5);
+    QCOMPARE(responses.size(), 5);
+    QCOMPARE(responses.at(0).status, 200);
+    QCOMPARE(responses.at(0).json.value(QLatin1String("id")).toInteger(), 1);
+    QCOMPARE(responses.at(1).status, 405);
+    QCOMPARE(responses.at(2).status, 200);
+    QCOMPARE(responses.at(2).json.value(QLatin1String("name")).toString(), QStringLiteral("Thena Inspector"));
+    QCOMPARE(responses.at(3).status, 400);
+    QCOMPARE(responses.at(3).json.value(QLatin1String("id")).toInteger(), 2);
+    QCOMPARE(responses.at(4).status, 200);
+    QCOMPARE(responses.at(4).json.value(QLatin1String("id")).toInteger(), 3);
+    QVERIFY(buffer.isEmpty());
+    QVERIFY(socket.state() == QAbstractSocket::ConnectedState);
+
+    // The connection stays usable: an immediate answer with nothing waiting goes out at once.
+    socket.write(rawRequest("GET", "/nowhere"));
+    const QList<RawResponse> more = readResponses(socket, buffer, 1);
+    QCOMPARE(more.size(), 1);
+    QCOMPARE(more.at(0).status, 404);
+
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 3, kWaitMs);
+    QCOMPARE(recorder.events.at(0).body, first);
+    QCOMPARE(recorder.events.at(2).body, last);
+}
+
+void TestCaptureServer::storeClientGoneBeforeCommit()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    QVERIFY(startStored(service, stored(path)));
+
+    service.holdStoreCommitsForTesting(true);
+    const QByteArray body = uniqueBody("gone");
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, quint16(service.url().port()));
+        QVERIFY(socket.waitForConnected(kWaitMs));
+        socket.write(rawRequest("POST", "/gone", body) + rawRequest("GET", "/"));
+        QTRY_COMPARE_WITH_TIMEOUT(service.storeBacklogForTesting(), qsizetype(1), kWaitMs);
+        socket.abort();
+    }
+    // Let the server see the connection go before the commit comes back.
+    QTest::qWait(2 * CaptureServer::FlushIntervalMs);
+    service.holdStoreCommitsForTesting(false);
+
+    // Committed, so shown, even though nobody is left to answer; the server carries on.
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 1, kWaitMs);
+    QCOMPARE(recorder.events.at(0).body, body);
+    QCOMPARE(postForId(uniqueBody("still-here"), 200, service.url()), qint64(2));
+}
+
+void TestCaptureServer::storeStopAnswersPending()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    QVERIFY(startStored(service, stored(path)));
+
+    service.holdStoreCommitsForTesting(true);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(service.url().port()));
+    QVERIFY(socket.waitForConnected(kWaitMs));
+    const QByteArray body = uniqueBody("at-stop");
+    socket.write(rawRequest("POST", "/stop", body));
+    QTRY_COMPARE_WITH_TIMEOUT(service.storeBacklogForTesting(), qsizetype(1), kWaitMs);
+
+    // Stopping commits what was received, answers it, and hands it over before closing.
+    service.stop();
+    QVERIFY(service.storePath().isEmpty());
+    QByteArray buffer;
+    const QList<RawResponse> responses = readResponses(socket, buffer, 1);
+    QCOMPARE(responses.size(), 1);
+    QCOMPARE(responses.at(0).status, 200);
+    QCOMPARE(responses.at(0).json.value(QLatin1String("id")).toInteger(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 1, kWaitMs);
+
+    EventStore reader;
+    QVERIFY(reader.open(path));
+    QCOMPARE(reader.loadEvent(1)->body, body);
+}
+
+void TestCaptureServer::storeRemoveEvents()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    QVERIFY(startStored(service, stored(path)));
+    const QUrl base = service.url();
+    for (qint64 expected = 1; expected <= 4; ++expected)
+        QCOMPARE(postForId(uniqueBody("doomed"), 200, base), expected);
+
+    // Deletions queue behind the deliveries before them, so the next answer means they are done.
+    service.removeEvents({ 2, 3 });
+    QCOMPARE(postForId(uniqueBody("after-delete"), 200, base), qint64(5));
+    {
+        EventStore reader;
+        QVERIFY(reader.open(path));
+        QCOMPARE(reader.count(), qint64(3));
+        QVERIFY(!reader.loadEvent(2).has_value());
+        QVERIFY(!reader.loadEvent(3).has_value());
+        QVERIFY(reader.loadEvent(4).has_value());
+    }
+
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.has(5), kWaitMs);
+    service.removeAllEvents();
+    QCOMPARE(postForId(uniqueBody("after-clear"), 200, base), qint64(6));
+    EventStore reader;
+    QVERIFY(reader.open(path));
+    QCOMPARE(reader.count(), qint64(1));
+    QVERIFY(reader.loadEvent(6).has_value());
+}
+
+void TestCaptureServer::importEvents_data()
+{
+    QTest::addColumn<bool>("withStore");
+    QTest::newRow("memory") << false;
+    QTest::newRow("store") << true;
+}
+
+void TestCaptureServer::importEvents()
+{
+    QFETCH(bool, withStore);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    if (withStore) {
+        QVERIFY(startStored(service, stored(path)));
+    } else {
+        service.start(loopback());
+        QTRY_VERIFY_WITH_TIMEOUT(service.isListening(), kWaitMs);
+    }
+    QCOMPARE(postForId(uniqueBody("live"), 200, service.url()), qint64(1));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 1, kWaitMs);
+
+    // As read from another capture: its own ids, a retry chain inside it and one pointing outside.
+    QList<CapturedEvent> foreign;
+    for (qint64 oldId : { 40, 41, 57 }) {
+        CapturedEvent event;
+        event.row.id = oldId;
+        event.row.receivedMs = 1700000000000 + oldId;
+        event.body = uniqueBody("imported");
+        event.method = QStringLiteral("POST");
+        foreign.append(event);
+    }
+    foreign[1].row.attempt = 2;
+    foreign[1].row.retryOf = 40;
+    foreign[2].row.attempt = 3;
+    foreign[2].row.retryOf = 12;
+    service.importEvents(foreign);
+
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 4, kWaitMs);
+    const QList<qint64> newIds = { 2, 3, 4 };
+    for (int i = 0; i < 3; ++i) {
+        const CapturedEvent *event = recorder.find(newIds.at(i));
+        QVERIFY(event);
+        QCOMPARE(event->body, foreign.at(i).body);
+        QCOMPARE(event->row.receivedMs, foreign.at(i).row.receivedMs);
+        QCOMPARE(event->row.attempt, foreign.at(i).row.attempt);
+    }
+    QCOMPARE(recorder.find(3)->row.retryOf, qint64(2)); // followed to its new id
+    QCOMPARE(recorder.find(4)->row.retryOf, qint64(0)); // 12 is not among them
+
+    // Numbering goes on after them; imports are not deliveries.
+    QCOMPARE(postForId(uniqueBody("live-again"), 200, service.url()), qint64(5));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.events.size(), 5, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.stats.captured, quint64(2), kWaitMs);
+
+    if (withStore) {
+        EventStore reader;
+        QVERIFY(reader.open(path));
+        QCOMPARE(reader.count(), qint64(5));
+        QCOMPARE(reader.loadEvent(3)->body, foreign.at(1).body);
+        QCOMPARE(reader.loadEvent(3)->row.retryOf, qint64(2));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCaptureServer)

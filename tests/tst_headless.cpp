@@ -6,6 +6,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <memory>
 #include <signal.h>
@@ -28,9 +29,12 @@ private:
         Running r;
         r.process = std::make_unique<QProcess>();
         r.process->setProgram(QStringLiteral(THENA_INSPECTOR_BIN));
+        // Tests that do not name a store keep events in memory, away from the user's own capture.
+        const QStringList storage
+            = extra.contains(QStringLiteral("--store")) ? QStringList() : QStringList { QStringLiteral("--no-store") };
         r.process->setArguments(
-            QStringList { QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--no-store") }
-            + extra);
+            QStringList { QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") }
+            + storage + extra);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("THENA_INSPECTOR_SECRET"));
         r.process->setProcessEnvironment(env);
@@ -171,6 +175,33 @@ private slots:
         const QByteArray err = process.readAllStandardError();
         QVERIFY2(err.contains(QByteArray::number(blocker.serverPort())), err.constData());
         QVERIFY(!err.contains("listening on"));
+    }
+
+    void storeIsSharedWithExport()
+    {
+        // A headless receiver writes the same capture file that Open Capture and `export` read.
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("server.sqlite"));
+        Running r = start({ QStringLiteral("--store"), store });
+        QVERIFY2(r.url.isValid(), r.err.constData());
+        QVERIFY2(r.err.contains("storing events in"), r.err.constData());
+        QCOMPARE(post(r.url, sample("request-created.json")), 200);
+        QCOMPARE(post(r.url, sample("request-escalated.json")), 200);
+        ::kill(static_cast<pid_t>(r.process->processId()), SIGTERM);
+        QVERIFY(r.process->waitForFinished(10000));
+        QCOMPARE(r.process->exitCode(), 0);
+
+        QProcess exporter;
+        exporter.start(QStringLiteral(THENA_INSPECTOR_BIN),
+            { QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--out"), QStringLiteral("-"),
+                QStringLiteral("--filter"), QStringLiteral("kind:escalated"), QStringLiteral("--columns"),
+                QStringLiteral("kind,request_id") });
+        QVERIFY(exporter.waitForFinished(10000));
+        QCOMPARE(exporter.exitCode(), 0);
+        const QByteArray csv = exporter.readAllStandardOutput();
+        QVERIFY2(csv.contains("kind,request_id\r\n"), csv.constData());
+        QVERIFY2(csv.contains("Escalated,1234\r\n"), csv.constData());
+        QVERIFY(!csv.contains("Created"));
     }
 };
 

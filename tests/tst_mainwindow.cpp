@@ -1,6 +1,8 @@
 #include "CaptureService.h"
 #include "EventDetailView.h"
+#include "EventStore.h"
 #include "EventTableModel.h"
+#include "ExportDialog.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
 
@@ -16,6 +18,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
 #include <QToolButton>
@@ -63,11 +66,13 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<MainWindow> makeWindow(quint16 port = 0)
+    std::unique_ptr<MainWindow> makeWindow(quint16 port = 0, const QString &store = {})
     {
         InspectorOptions options;
         options.capture.port = port;
+        options.capture.storePath = store;
         options.hasListen = true;
+        options.hasStore = true;
         auto window = std::make_unique<MainWindow>(options);
         window->show();
         window->startCapture();
@@ -201,6 +206,149 @@ private slots:
         QVERIFY(welcome->text().contains(QString::number(blocker.serverPort())));
         auto *listen = window->findChild<QLabel *>(QStringLiteral("listenLabel"));
         QVERIFY(listen->text().contains(QStringLiteral("Not receiving")));
+    }
+
+    void memoryModeSaysSoInStatusBar()
+    {
+        auto window = makeWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        auto *store = window->findChild<QLabel *>(QStringLiteral("storeLabel"));
+        QVERIFY(store->text().contains(QStringLiteral("memory"), Qt::CaseInsensitive));
+        QVERIFY(window->storePath().isEmpty());
+    }
+
+    void storeSurvivesRestartAndBodiesComeFromDisk()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("capture.sqlite"));
+        {
+            auto window = makeWindow(0, path);
+            QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+            QTRY_COMPARE(window->storePath(), path);
+            QVERIFY(window->storeStatusText().contains(path));
+            QCOMPARE(post(window->listenUrl(), sample("request-created.json")), 200);
+            QCOMPARE(post(window->listenUrl(), sample("request-escalated.json")), 200);
+            QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 2, 10000);
+        }
+        auto window = makeWindow(0, path);
+        QAbstractItemModelTester tester(window->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QTRY_VERIFY_WITH_TIMEOUT(!window->isLoadingHistory() && window->model()->rowCount() == 2, 10000);
+        QCOMPARE(window->model()->rowAt(0).kind, EventKind::Created);
+        QCOMPARE(window->model()->rowAt(1).kind, EventKind::Escalated);
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        QCOMPARE(post(window->listenUrl(), sample("request-updated.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 3, 10000);
+        QCOMPARE(window->model()->rowAt(2).id, 3); // ids continue after the stored ones
+
+        window->selectEventId(2);
+        QTRY_VERIFY_WITH_TIMEOUT(window->selectedEventJson().contains(QStringLiteral("escalation_details")), 10000);
+        QCOMPARE(window->detailView()->eventId(), 2);
+        QVERIFY(visibleText(window->detailView()->widget(3)).contains(QStringLiteral("Lorem Ipsum Dolor Sit Amet")));
+        QVERIFY(window->recentCaptures().contains(path));
+    }
+
+    void corruptStoreKeepsCapturingInMemory()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.sqlite"));
+        const QByteArray garbage(4096, 'x');
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(garbage);
+        }
+        auto window = makeWindow(0, path);
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        auto *banner = window->findChild<QLabel *>(QStringLiteral("windowBanner"));
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+        QVERIFY2(banner->text().contains(path), qPrintable(banner->text()));
+        QVERIFY(window->storeStatusText().contains(QStringLiteral("Not saved")));
+        QCOMPARE(post(window->listenUrl(), sample("request-created.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 1, 10000);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), garbage);
+    }
+
+    void deleteSelectedAndClearAllReachTheStore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("del.sqlite"));
+        auto window = makeWindow(0, path);
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        QTRY_COMPARE(window->storePath(), path);
+        for (const char *name : { "request-created.json", "request-updated.json", "request-escalated.json" })
+            QCOMPARE(post(window->listenUrl(), sample(name)), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 3, 10000);
+        window->selectEventId(2);
+        QCOMPARE(window->selectedEventIds(), QList<qint64>({ 2 }));
+        window->deleteEvents(window->selectedEventIds());
+        QCOMPARE(window->model()->totalCount(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                EventStore store;
+                return store.open(path, EventStore::Mode::ReadOnly) && store.count() == 2 && !store.loadEvent(2);
+            }(),
+            10000);
+        window->clearEvents();
+        QCOMPARE(window->model()->totalCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                EventStore store;
+                return store.open(path, EventStore::Mode::ReadOnly) && store.count() == 0;
+            }(),
+            10000);
+    }
+
+    void saveAsThenOpenCapture()
+    {
+        QTemporaryDir dir;
+        auto window = makeWindow(); // memory mode
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        QCOMPARE(post(window->listenUrl(), sample("request-created.json")), 200);
+        QCOMPARE(post(window->listenUrl(), sample("platform-ticket-created.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 2, 10000);
+        const QString saved = dir.filePath(QStringLiteral("saved.sqlite"));
+        QString error;
+        QVERIFY2(window->saveCaptureAs(saved, &error), qPrintable(error));
+        {
+            EventStore store;
+            QVERIFY(store.open(saved, EventStore::Mode::ReadOnly));
+            QCOMPARE(store.count(), 2);
+            QCOMPARE(store.loadEvent(2)->body, sample("platform-ticket-created.json"));
+        }
+        window->clearEvents();
+        window->openCapture(saved);
+        QTRY_COMPARE_WITH_TIMEOUT(window->storePath(), saved, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 2, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        QCOMPARE(post(window->listenUrl(), sample("request-updated.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 3, 10000);
+    }
+
+    void exportAndImportFromTheWindow()
+    {
+        QTemporaryDir dir;
+        auto window = makeWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        QCOMPARE(post(window->listenUrl(), sample("request-created.json")), 200);
+        QCOMPARE(post(window->listenUrl(), sample("request-escalated.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 2, 10000);
+
+        std::unique_ptr<ExportDialog> dialog(window->createExportDialog());
+        dialog->setFormat(EventExporter::Format::JsonLines);
+        const QString jsonl = dir.filePath(QStringLiteral("events.jsonl"));
+        QVERIFY2(dialog->runExport(jsonl), qPrintable(dialog->errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(jsonl).size() > 0, 10000);
+
+        window->clearEvents();
+        QString error;
+        QVERIFY2(window->importJsonLines(jsonl, &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 2, 10000);
+        QCOMPARE(window->model()->rowAt(0).kind, EventKind::Created);
+        QCOMPARE(window->model()->rowAt(1).kind, EventKind::Escalated);
+        window->selectEventId(window->model()->rowAt(1).id);
+        QVERIFY(window->selectedEventJson().contains(QStringLiteral("escalation_type")));
     }
 };
 

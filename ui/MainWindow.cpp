@@ -3,15 +3,24 @@
 #include "CaptureService.h"
 #include "EventBadgeDelegate.h"
 #include "EventDetailView.h"
+#include "EventStore.h"
 #include "EventTableModel.h"
+#include "ExportDialog.h"
 #include "FilterBar.h"
+#include "JsonLinesCodec.h"
+#include "MemoryBodySource.h"
 #include "SettingsDialog.h"
+#include "StoreBodySource.h"
+#include "StoreReader.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
@@ -24,6 +33,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cstdio>
@@ -33,6 +43,10 @@ const QString kAddressKey = QStringLiteral("capture/address");
 const QString kPortKey = QStringLiteral("capture/port");
 const QString kSecretKey = QStringLiteral("capture/secret");
 const QString kRememberSecretKey = QStringLiteral("capture/rememberSecret");
+const QString kKeepEventsKey = QStringLiteral("capture/keepEvents");
+const QString kKeepDaysKey = QStringLiteral("capture/keepDays");
+const QString kRecentKey = QStringLiteral("file/recentCaptures");
+constexpr int kMaxRecent = 8;
 
 QString welcomeText(const QUrl &url, const QString &error)
 {
@@ -62,14 +76,17 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
     , m_service(new CaptureService(this))
+    , m_reader(new StoreReader(this))
     , m_model(new EventTableModel(this))
     , m_filterBar(new FilterBar(this))
+    , m_banner(new QLabel(this))
     , m_tableStack(new QStackedWidget(this))
     , m_welcome(new QLabel(this))
     , m_table(new QTableView(this))
     , m_details(new EventDetailView(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_listenLabel(new QLabel(this))
+    , m_storeLabel(new QLabel(this))
     , m_countLabel(new QLabel(this))
     , m_rateLabel(new QLabel(this))
     , m_rejectedLabel(new QLabel(this))
@@ -85,16 +102,36 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     connect(m_service, &CaptureService::statsChanged, this, &MainWindow::onStatsChanged);
     connect(m_service, &CaptureService::listening, this, &MainWindow::onListening);
     connect(m_service, &CaptureService::failed, this, &MainWindow::onListenFailed);
+    connect(m_service, &CaptureService::storeOpened, this, &MainWindow::onStoreOpened);
+    connect(m_service, &CaptureService::storeFailed, this, &MainWindow::onStoreFailed);
+    connect(m_service, &CaptureService::storeError, this, [this](const QString &message) {
+        showBanner(QStringLiteral("Deliveries could not be saved and were answered 503, so Thena will retry them: ")
+            + message);
+    });
+    connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::appendRows);
+    connect(m_reader, &StoreReader::historyLoaded, this, &MainWindow::onHistoryLoaded);
+    connect(m_reader, &StoreReader::eventLoaded, this, &MainWindow::onEventLoaded);
+    connect(m_reader, &StoreReader::eventMissing, this, [this](qint64 id, const QString &reason) {
+        if (id == m_wantedEventId) {
+            m_details->clearEvent();
+            statusBar()->showMessage(reason, 5000);
+        }
+    });
+    connect(m_reader, &StoreReader::failed, this, [this](const QString &message) {
+        m_loadingHistory = false;
+        showBanner(QStringLiteral("Cannot read the capture: ") + message);
+        appendBatch(std::exchange(m_held, {}));
+    });
 
     connect(m_filterBar, &FilterBar::filterChanged, this, [this](const FilterQuery &query) {
-        const qint64 current = m_details->eventId();
+        const qint64 current = m_wantedEventId;
         m_model->setFilter(query);
         if (current != 0)
             selectEventId(current);
         updateCounts();
     });
     connect(m_filterBar, &FilterBar::kindToggled, this, [this](EventKind kind, bool visible) {
-        const qint64 current = m_details->eventId();
+        const qint64 current = m_wantedEventId;
         m_model->setKindVisible(kind, visible);
         if (current != 0)
             selectEventId(current);
@@ -168,6 +205,7 @@ void MainWindow::buildLayout()
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->setSpacing(0);
     topLayout->addWidget(m_filterBar);
+    topLayout->addWidget(m_banner);
     topLayout->addWidget(m_tableStack, 1);
 
     m_splitter->addWidget(top);
@@ -179,6 +217,14 @@ void MainWindow::buildLayout()
     setCentralWidget(m_splitter);
     m_details->clearEvent();
 
+    m_banner->setObjectName(QStringLiteral("windowBanner"));
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->setWordWrap(true);
+    m_banner->setStyleSheet(
+        QStringLiteral("background: #fdecea; color: #8c1d18; padding: 6px 10px; border-bottom: 1px solid #f2b8b5;"));
+    m_banner->hide();
+    m_storeLabel->setObjectName(QStringLiteral("storeLabel"));
+    m_storeLabel->setTextFormat(Qt::PlainText);
     m_listenLabel->setObjectName(QStringLiteral("listenLabel"));
     m_listenLabel->setTextFormat(Qt::PlainText);
     m_countLabel->setObjectName(QStringLiteral("capturedLabel"));
@@ -188,6 +234,7 @@ void MainWindow::buildLayout()
     m_pausedLabel->setStyleSheet(QStringLiteral("color: #8a5a00; font-weight: bold;"));
     m_pausedLabel->hide();
     statusBar()->addWidget(m_listenLabel, 1);
+    statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->addPermanentWidget(m_pausedLabel);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
@@ -201,6 +248,17 @@ void MainWindow::buildLayout()
 void MainWindow::buildActions()
 {
     QMenu *fileMenu = menuBar()->addMenu(QStringLiteral("&File"));
+    QAction *open = fileMenu->addAction(QStringLiteral("&Open Capture…"), this, &MainWindow::chooseCaptureToOpen);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = fileMenu->addMenu(QStringLiteral("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    QAction *saveAs = fileMenu->addAction(QStringLiteral("&Save Capture As…"), this, &MainWindow::chooseSaveCaptureAs);
+    saveAs->setShortcut(QKeySequence::SaveAs);
+    fileMenu->addSeparator();
+    QAction *exportAction = fileMenu->addAction(QStringLiteral("&Export…"), this, &MainWindow::openExportDialog);
+    exportAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
+    fileMenu->addAction(QStringLiteral("&Import JSON Lines…"), this, &MainWindow::chooseImportFile);
+    fileMenu->addSeparator();
     QAction *quit = fileMenu->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -209,6 +267,12 @@ void MainWindow::buildActions()
     copy->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
     QAction *find = editMenu->addAction(QStringLiteral("&Filter…"), m_filterBar, &FilterBar::focusFilter);
     find->setShortcut(QKeySequence::Find);
+    editMenu->addSeparator();
+    QAction *remove
+        = editMenu->addAction(QStringLiteral("&Delete Selected Events…"), this, &MainWindow::confirmDeleteSelected);
+    remove->setShortcut(QKeySequence::Delete);
+    remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_table->addAction(remove);
 
     QMenu *captureMenu = menuBar()->addMenu(QStringLiteral("&Capture"));
     m_pauseAction = captureMenu->addAction(QStringLiteral("&Pause Live View"));
@@ -217,7 +281,7 @@ void MainWindow::buildActions()
     m_pauseAction->setToolTip(
         QStringLiteral("Keep receiving and answering deliveries, but hold new rows until you resume"));
     connect(m_pauseAction, &QAction::toggled, this, &MainWindow::setPaused);
-    QAction *clear = captureMenu->addAction(QStringLiteral("C&lear Events…"), this, &MainWindow::confirmClear);
+    QAction *clear = captureMenu->addAction(QStringLiteral("C&lear All Events…"), this, &MainWindow::confirmClear);
     clear->setShortcut(QKeySequence(QStringLiteral("Ctrl+L")));
     captureMenu->addSeparator();
     captureMenu->addAction(QStringLiteral("&Settings…"), this, &MainWindow::openSettings);
@@ -263,12 +327,18 @@ CaptureConfig MainWindow::configFromSettings() const
     }
     if (!m_options.hasSecret && m_rememberSecret)
         config.secret = settings.value(kSecretKey).toByteArray();
+    if (!m_options.hasRetention) {
+        config.retainEvents = settings.value(kKeepEventsKey, 0).toLongLong();
+        config.retainDays = settings.value(kKeepDaysKey, 0).toLongLong();
+    }
     return config;
 }
 
 void MainWindow::startCapture()
 {
     m_options.capture = configFromSettings();
+    m_storeError.clear();
+    updateStoreLabel();
     m_service->start(m_options.capture);
 }
 
@@ -290,15 +360,85 @@ void MainWindow::onListenFailed(const QString &message)
     m_listenLabel->setText(QStringLiteral("Not receiving: ") + message);
     m_listenLabel->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
     m_welcome->setText(welcomeText({}, message));
-    m_tableStack->setCurrentWidget(m_welcome);
+    if (m_model->totalCount() == 0)
+        m_tableStack->setCurrentWidget(m_welcome);
     std::fprintf(stderr, "thena-inspector: %s\n", message.toLocal8Bit().constData());
+}
+
+void MainWindow::onStoreOpened(const QString &path, qint64 maxId)
+{
+    if (path == m_storePath && !m_loadingHistory) {
+        // The same file after a restart (settings changed): the table already holds it.
+        updateStoreLabel();
+        return;
+    }
+    m_storePath = path;
+    m_storeError.clear();
+    m_archive.clear();
+    m_model->clear();
+    m_details->clearEvent();
+    m_shownEvent.reset();
+    m_wantedEventId = 0;
+    m_held.clear();
+    m_reader->setPath(path);
+    rememberRecent(path);
+    updateStoreLabel();
+    setWindowTitle(QStringLiteral("%1 — Thena Inspector").arg(QFileInfo(path).fileName()));
+    if (maxId > 0) {
+        // Rows stream in from the reader thread; live ones wait so the table stays in arrival order.
+        m_loadingHistory = true;
+        m_reader->loadHistory(maxId);
+    }
+    updateCounts();
+}
+
+void MainWindow::onStoreFailed(const QString &message)
+{
+    m_storePath.clear();
+    m_storeError = message;
+    m_reader->setPath({});
+    updateStoreLabel();
+    showBanner(message + QStringLiteral(" — events are kept in memory only until you open another capture."));
+    std::fprintf(stderr, "thena-inspector: %s (keeping events in memory)\n", message.toLocal8Bit().constData());
+}
+
+void MainWindow::onHistoryLoaded()
+{
+    m_loadingHistory = false;
+    updateStoreLabel();
+    if (!m_paused)
+        appendBatch(std::exchange(m_held, {}));
+}
+
+QString MainWindow::storeStatusText() const
+{
+    if (!m_storePath.isEmpty())
+        return (m_loadingHistory ? QStringLiteral("Loading %1…") : QStringLiteral("Saving to %1"))
+            .arg(QDir::toNativeSeparators(m_storePath));
+    if (!m_storeError.isEmpty())
+        return QStringLiteral("Not saved: the capture file could not be opened");
+    return QStringLiteral("In memory only: not saved");
+}
+
+void MainWindow::updateStoreLabel()
+{
+    m_storeLabel->setText(storeStatusText());
+    m_storeLabel->setToolTip(m_storeError.isEmpty() ? m_storePath : m_storeError);
+    m_storeLabel->setStyleSheet(m_storePath.isEmpty() ? QStringLiteral("color: #8a5a00;") : QString());
+}
+
+void MainWindow::showBanner(const QString &text)
+{
+    m_banner->setText(text);
+    m_banner->setVisible(!text.isEmpty());
 }
 
 void MainWindow::onEventsCaptured(const QList<CapturedEvent> &batch)
 {
-    if (m_paused) {
+    if (m_paused || m_loadingHistory) {
         m_held += batch;
-        m_pausedLabel->setText(QStringLiteral("Paused: %1 held").arg(m_held.size()));
+        if (m_paused)
+            m_pausedLabel->setText(QStringLiteral("Paused: %1 held").arg(m_held.size()));
         return;
     }
     appendBatch(batch);
@@ -308,17 +448,24 @@ void MainWindow::appendBatch(const QList<CapturedEvent> &batch)
 {
     if (batch.isEmpty())
         return;
-    // Follow new rows only while the user is at the bottom; someone reading older rows keeps their place.
-    const QScrollBar *bar = m_table->verticalScrollBar();
-    const bool follow = m_tableStack->currentWidget() != m_table || bar->value() >= bar->maximum();
-
     QList<EventRow> rows;
     rows.reserve(batch.size());
     for (const CapturedEvent &event : batch)
         rows.append(event.row);
-    m_archive.add(batch);
-    m_model->appendRows(rows);
+    // With a capture file the bodies are on disk already; only memory mode keeps them here.
+    if (m_storePath.isEmpty())
+        m_archive.add(batch);
+    appendRows(rows);
+}
 
+void MainWindow::appendRows(const QList<EventRow> &rows)
+{
+    if (rows.isEmpty())
+        return;
+    // Follow new rows only while the user is at the bottom; someone reading older rows keeps their place.
+    const QScrollBar *bar = m_table->verticalScrollBar();
+    const bool follow = m_tableStack->currentWidget() != m_table || bar->value() >= bar->maximum();
+    m_model->appendRows(rows);
     if (m_tableStack->currentWidget() != m_table)
         m_tableStack->setCurrentWidget(m_table);
     if (follow)
@@ -339,13 +486,13 @@ void MainWindow::setPaused(bool paused)
     if (m_pauseAction && m_pauseAction->isChecked() != paused)
         m_pauseAction->setChecked(paused);
     if (paused) {
-        m_pausedLabel->setText(QStringLiteral("Paused: 0 held"));
+        m_pausedLabel->setText(QStringLiteral("Paused: %1 held").arg(m_held.size()));
         m_pausedLabel->show();
         return;
     }
     m_pausedLabel->hide();
-    const QList<CapturedEvent> held = std::exchange(m_held, {});
-    appendBatch(held);
+    if (!m_loadingHistory)
+        appendBatch(std::exchange(m_held, {}));
 }
 
 void MainWindow::onStatsChanged(const CaptureStats &stats)
@@ -370,8 +517,7 @@ void MainWindow::onStatsChanged(const CaptureStats &stats)
 void MainWindow::updateCounts()
 {
     m_filterBar->setCounts(m_model->rowCount(), m_model->totalCount());
-    m_countLabel->setText(
-        QStringLiteral("Captured: %1").arg(std::max<quint64>(m_stats.captured, m_model->totalCount())));
+    m_countLabel->setText(QStringLiteral("Captured: %1").arg(m_stats.captured));
 }
 
 void MainWindow::updateRate()
@@ -390,17 +536,32 @@ void MainWindow::onCurrentRowChanged()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     if (!current.isValid()) {
+        m_wantedEventId = 0;
+        m_shownEvent.reset();
         m_details->clearEvent();
         return;
     }
-    const EventRow &row = m_model->rowAt(current.row());
-    if (row.id == m_details->eventId())
+    const qint64 id = m_model->rowAt(current.row()).id;
+    if (id == m_wantedEventId)
         return;
-    const std::optional<CapturedEvent> event = m_archive.find(row.id);
+    m_wantedEventId = id;
+    if (!m_storePath.isEmpty()) {
+        m_reader->loadEvent(id); // answered by onEventLoaded()
+        return;
+    }
+    const std::optional<CapturedEvent> event = m_archive.find(id);
     if (event)
-        m_details->setEvent(*event);
+        onEventLoaded(*event);
     else
         m_details->clearEvent();
+}
+
+void MainWindow::onEventLoaded(const CapturedEvent &event)
+{
+    if (event.row.id != m_wantedEventId)
+        return; // the user has moved on
+    m_shownEvent = event;
+    m_details->setEvent(event);
 }
 
 void MainWindow::selectEventId(qint64 id)
@@ -408,7 +569,7 @@ void MainWindow::selectEventId(qint64 id)
     const int row = m_model->visibleRowOfId(id);
     if (row < 0) {
         m_table->selectionModel()->clearCurrentIndex();
-        m_details->clearEvent();
+        m_table->selectionModel()->clearSelection();
         return;
     }
     const QModelIndex index = m_model->index(row, 0);
@@ -416,14 +577,24 @@ void MainWindow::selectEventId(qint64 id)
     m_table->scrollTo(index);
 }
 
+QList<qint64> MainWindow::selectedEventIds() const
+{
+    QList<qint64> ids;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    ids.reserve(rows.size());
+    for (const QModelIndex &index : rows)
+        ids.append(m_model->rowAt(index.row()).id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
 QString MainWindow::selectedEventJson() const
 {
-    const std::optional<CapturedEvent> event = m_archive.find(m_details->eventId());
-    if (!event)
+    if (!m_shownEvent)
         return {};
-    const QJsonDocument document = QJsonDocument::fromJson(event->body);
+    const QJsonDocument document = QJsonDocument::fromJson(m_shownEvent->body);
     if (document.isNull())
-        return QString::fromUtf8(event->body);
+        return QString::fromUtf8(m_shownEvent->body);
     return QString::fromUtf8(document.toJson(QJsonDocument::Indented));
 }
 
@@ -438,12 +609,33 @@ void MainWindow::copySelectedJson()
     statusBar()->showMessage(QStringLiteral("Copied the event's JSON."), 3000);
 }
 
+void MainWindow::deleteEvents(const QList<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return;
+    const QSet<qint64> doomed(ids.cbegin(), ids.cend());
+    if (m_shownEvent && doomed.contains(m_shownEvent->row.id)) {
+        m_shownEvent.reset();
+        m_wantedEventId = 0;
+        m_details->clearEvent();
+    }
+    m_model->removeIds(doomed);
+    m_archive.remove(doomed);
+    if (!m_storePath.isEmpty())
+        m_service->removeEvents(ids);
+    updateCounts();
+}
+
 void MainWindow::clearEvents()
 {
     m_model->clear();
     m_archive.clear();
     m_held.clear();
+    m_shownEvent.reset();
+    m_wantedEventId = 0;
     m_details->clearEvent();
+    if (!m_storePath.isEmpty())
+        m_service->removeAllEvents();
     m_tableStack->setCurrentWidget(m_welcome);
     updateCounts();
 }
@@ -452,10 +644,197 @@ void MainWindow::confirmClear()
 {
     if (m_model->totalCount() == 0)
         return;
-    const auto answer = QMessageBox::question(this, QStringLiteral("Clear events"),
-        QStringLiteral("Remove all %1 captured events from the window?").arg(m_model->totalCount()));
+    const QString where = m_storePath.isEmpty() ? QStringLiteral("from memory")
+                                                : QStringLiteral("from %1").arg(QFileInfo(m_storePath).fileName());
+    const auto answer = QMessageBox::question(this, QStringLiteral("Clear all events"),
+        QStringLiteral("Delete all %1 captured events %2? This cannot be undone.")
+            .arg(m_model->totalCount())
+            .arg(where));
     if (answer == QMessageBox::Yes)
         clearEvents();
+}
+
+void MainWindow::confirmDeleteSelected()
+{
+    const QList<qint64> ids = selectedEventIds();
+    if (ids.isEmpty())
+        return;
+    const auto answer = QMessageBox::question(this, QStringLiteral("Delete events"),
+        QStringLiteral("Delete the %1 selected events? This cannot be undone.").arg(ids.size()));
+    if (answer == QMessageBox::Yes)
+        deleteEvents(ids);
+}
+
+void MainWindow::openCapture(const QString &path)
+{
+    m_options.capture.storePath = QFileInfo(path).absoluteFilePath();
+    m_options.hasStore = true;
+    m_storeError.clear();
+    showBanner({});
+    m_service->restart(m_options.capture);
+}
+
+void MainWindow::chooseCaptureToOpen()
+{
+    const QString start = m_storePath.isEmpty() ? QDir::homePath() : QFileInfo(m_storePath).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open Capture"), start, QStringLiteral("Thena captures (*.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty())
+        openCapture(path);
+}
+
+bool MainWindow::saveCaptureAs(const QString &path, QString *error)
+{
+    // Written beside the target and renamed, so a failure leaves any old file as it was.
+    const QString temporary = path + QStringLiteral(".part");
+    QFile::remove(temporary);
+    const QString source = m_storePath;
+    const QHash<qint64, CapturedEvent> memory
+        = source.isEmpty() ? m_archive.snapshot() : QHash<qint64, CapturedEvent>();
+    QString failure;
+    // SQLite connections belong to one thread: the copy gets a thread and connection of its own.
+    QThread *worker = QThread::create([&] {
+        EventStore store;
+        if (!source.isEmpty()) {
+            if (!store.open(source, EventStore::Mode::ReadOnly) || !store.copyTo(temporary))
+                failure = store.errorString();
+            return;
+        }
+        QList<CapturedEvent> events = memory.values();
+        std::sort(events.begin(), events.end(),
+            [](const CapturedEvent &a, const CapturedEvent &b) { return a.row.id < b.row.id; });
+        if (!store.open(temporary) || !store.insert(events))
+            failure = store.errorString();
+    });
+    worker->start();
+    while (!worker->wait(10))
+        QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
+    delete worker;
+    for (const QString &suffix : { QStringLiteral("-wal"), QStringLiteral("-shm") })
+        QFile::remove(temporary + suffix);
+    if (failure.isEmpty() && QFile::exists(path) && !QFile::remove(path))
+        failure = QStringLiteral("Cannot replace %1").arg(path);
+    if (failure.isEmpty() && !QFile::rename(temporary, path))
+        failure = QStringLiteral("Cannot write %1").arg(path);
+    if (!failure.isEmpty()) {
+        QFile::remove(temporary);
+        if (error)
+            *error = failure;
+        return false;
+    }
+    rememberRecent(path);
+    return true;
+}
+
+void MainWindow::chooseSaveCaptureAs()
+{
+    const QString start = QDir::homePath() + QStringLiteral("/thena-capture.sqlite");
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Save Capture As"), start, QStringLiteral("Thena captures (*.sqlite)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).absoluteFilePath() == QFileInfo(m_storePath).absoluteFilePath()) {
+        statusBar()->showMessage(QStringLiteral("The capture is already saved in that file."), 5000);
+        return;
+    }
+    QString error;
+    if (saveCaptureAs(path, &error))
+        statusBar()->showMessage(QStringLiteral("Saved the capture as %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, QStringLiteral("Save Capture As"), error);
+}
+
+QStringList MainWindow::recentCaptures() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QStringList recent = recentCaptures();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentCaptures();
+    for (const QString &path : recent) {
+        QAction *action
+            = m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openCapture(path); });
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(QStringLiteral("No recent captures"))->setEnabled(false);
+}
+
+std::function<std::unique_ptr<EventBodySource>()> MainWindow::bodySourceFactory() const
+{
+    if (!m_storePath.isEmpty())
+        return [path = m_storePath] { return std::make_unique<StoreBodySource>(path); };
+    return [snapshot = m_archive.snapshot()] { return std::make_unique<MemoryBodySource>(snapshot); };
+}
+
+ExportDialog *MainWindow::createExportDialog()
+{
+    QList<int> columns;
+    const QHeaderView *header = m_table->horizontalHeader();
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (!header->isSectionHidden(logical))
+            columns.append(logical);
+    }
+    auto *dialog = new ExportDialog(m_model, columns, selectedEventIds(), bodySourceFactory(), this);
+    dialog->setAllRowsProvider([model = m_model] { return model->allRows(); });
+    return dialog;
+}
+
+void MainWindow::openExportDialog()
+{
+    ExportDialog *dialog = createExportDialog();
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+bool MainWindow::importJsonLines(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("Cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QString readError;
+    int badLines = 0;
+    const QList<CapturedEvent> events = JsonLinesCodec::readAll(&file, &readError, &badLines);
+    if (events.isEmpty()) {
+        if (error)
+            *error = readError.isEmpty() ? QStringLiteral("%1 holds no events.").arg(path) : readError;
+        return false;
+    }
+    // Imported events get new ids: the capture they came from numbered its own.
+    m_service->importEvents(events);
+    QString message = QStringLiteral("Importing %1 events from %2").arg(events.size()).arg(QFileInfo(path).fileName());
+    if (badLines > 0)
+        message += QStringLiteral(" (%1 unreadable lines skipped)").arg(badLines);
+    statusBar()->showMessage(message, 8000);
+    return true;
+}
+
+void MainWindow::chooseImportFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Import JSON Lines"), QDir::homePath(),
+        QStringLiteral("JSON Lines (*.jsonl *.ndjson);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!importJsonLines(path, &error))
+        QMessageBox::warning(this, QStringLiteral("Import JSON Lines"), error);
 }
 
 void MainWindow::showHeaderMenu(const QPoint &pos)
@@ -477,22 +856,28 @@ void MainWindow::openSettings()
     dialog.setConfig(m_options.capture, m_rememberSecret);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const CaptureConfig config = dialog.config();
+    CaptureConfig config = dialog.config();
+    config.storePath = m_options.capture.storePath;
     m_rememberSecret = dialog.rememberSecret();
     QSettings settings;
     settings.setValue(kAddressKey, config.address.toString());
     settings.setValue(kPortKey, config.port);
     settings.setValue(kRememberSecretKey, m_rememberSecret);
+    settings.setValue(kKeepEventsKey, config.retainEvents);
+    settings.setValue(kKeepDaysKey, config.retainDays);
     if (m_rememberSecret)
         settings.setValue(kSecretKey, config.secret);
     else
         settings.remove(kSecretKey);
 
-    const bool addressChanged = config.address != m_options.capture.address || config.port != m_options.capture.port;
+    const bool restartNeeded = config.address != m_options.capture.address || config.port != m_options.capture.port
+        || config.retainEvents != m_options.capture.retainEvents || config.retainDays != m_options.capture.retainDays
+        || !m_service->isListening();
     m_options.capture = config;
     m_options.hasListen = false;
     m_options.hasSecret = false;
-    if (addressChanged || !m_service->isListening()) {
+    m_options.hasRetention = false;
+    if (restartNeeded) {
         m_service->restart(config);
     } else {
         m_service->setSecret(config.secret);

@@ -8,17 +8,24 @@
 #include <QMainWindow>
 #include <QUrl>
 #include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
 
 class CaptureService;
+class EventBodySource;
 class EventDetailView;
+class ExportDialog;
 class EventTableModel;
 class FilterBar;
 class QAction;
 class QLabel;
+class QMenu;
 class QSplitter;
 class QStackedWidget;
 class QTableView;
 class QTimer;
+class StoreReader;
 
 class MainWindow final : public QMainWindow
 {
@@ -38,14 +45,27 @@ public:
     EventDetailView *detailView() const { return m_details; }
     QUrl listenUrl() const { return m_listenUrl; }
     QString listenError() const { return m_listenError; }
+    // The capture file in use; empty while events are kept in memory only.
+    QString storePath() const { return m_storePath; }
+    QString storeStatusText() const;
+    bool isLoadingHistory() const { return m_loadingHistory; }
     bool isPaused() const { return m_paused; }
     int heldEventCount() const;
 
-    // Without confirmation; the menu action asks first.
+    // The actions behind menu items, without their dialogs, for tests and scripts.
     void clearEvents();
+    void deleteEvents(const QList<qint64> &ids);
+    QList<qint64> selectedEventIds() const;
     void setPaused(bool paused);
     void selectEventId(qint64 id);
     QString selectedEventJson() const;
+    void openCapture(const QString &path);
+    // Writes the whole capture to a new file; false with a message on failure. Blocks until done.
+    bool saveCaptureAs(const QString &path, QString *error);
+    QStringList recentCaptures() const;
+    // The export dialog for the current table, columns and selection (not shown).
+    ExportDialog *createExportDialog();
+    bool importJsonLines(const QString &path, QString *error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -59,41 +79,65 @@ private:
 
     void onEventsCaptured(const QList<CapturedEvent> &batch);
     void appendBatch(const QList<CapturedEvent> &batch);
+    void appendRows(const QList<EventRow> &rows);
     void onStatsChanged(const CaptureStats &stats);
     void onListening(const QUrl &url);
     void onListenFailed(const QString &message);
+    void onStoreOpened(const QString &path, qint64 maxId);
+    void onStoreFailed(const QString &message);
+    void onHistoryLoaded();
+    void onEventLoaded(const CapturedEvent &event);
     void onCurrentRowChanged();
+    void showBanner(const QString &text);
     void updateCounts();
     void updateRate();
+    void updateStoreLabel();
+    void rememberRecent(const QString &path);
+    void fillRecentMenu();
     void showHeaderMenu(const QPoint &pos);
     void openSettings();
     void confirmClear();
+    void confirmDeleteSelected();
+    void chooseCaptureToOpen();
+    void chooseSaveCaptureAs();
     void copySelectedJson();
+    void openExportDialog();
+    void chooseImportFile();
+    std::function<std::unique_ptr<EventBodySource>()> bodySourceFactory() const;
     void showAbout();
 
     InspectorOptions m_options;
     CaptureService *m_service;
+    StoreReader *m_reader;
     EventTableModel *m_model;
-    EventArchive m_archive;
+    EventArchive m_archive; // memory mode only
     FilterBar *m_filterBar;
+    QLabel *m_banner;
     QStackedWidget *m_tableStack;
     QLabel *m_welcome;
     QTableView *m_table;
     EventDetailView *m_details;
     QSplitter *m_splitter;
     QLabel *m_listenLabel;
+    QLabel *m_storeLabel;
     QLabel *m_countLabel;
     QLabel *m_rateLabel;
     QLabel *m_rejectedLabel;
     QLabel *m_pausedLabel;
     QTimer *m_rateTimer;
     QAction *m_pauseAction = nullptr;
+    QMenu *m_recentMenu = nullptr;
 
     QUrl m_listenUrl;
     QString m_listenError;
+    QString m_storePath;
+    QString m_storeError;
     CaptureStats m_stats;
     bool m_paused = false;
-    QList<CapturedEvent> m_held; // batches that arrived while paused, shown on resume
+    bool m_loadingHistory = false;
+    QList<CapturedEvent> m_held; // live batches held while paused or while history loads
+    std::optional<CapturedEvent> m_shownEvent; // what the detail panes show
+    qint64 m_wantedEventId = 0; // the row the user selected, maybe still loading
     std::deque<QPair<qint64, quint64>> m_rateSamples; // (ms, captured count)
     bool m_rememberSecret = false;
 };
