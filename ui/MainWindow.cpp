@@ -10,6 +10,7 @@
 #include "JsonLinesCodec.h"
 #include "MemoryBodySource.h"
 #include "SettingsDialog.h"
+#include "StallProbe.h"
 #include "StoreBodySource.h"
 #include "StoreReader.h"
 
@@ -137,6 +138,11 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
             selectEventId(current);
         updateCounts();
     });
+
+    // The GUI stall probe for bench/run: how late the event loop runs while deliveries flood in.
+    const QString stallLog = qEnvironmentVariable("THENA_INSPECTOR_STALL_LOG");
+    if (!stallLog.isEmpty())
+        new StallProbe(stallLog, this);
 
     m_rateTimer->setInterval(1000);
     connect(m_rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);

@@ -74,6 +74,11 @@ int main(int argc, char *argv[])
         return runHeadless(parsed.options);
 
     MainWindow window(parsed.options);
+    // Ctrl+C or a TERM from a script closes the window properly: settings saved, store closed.
+    UnixSignalWatcher signalWatcher;
+    signalWatcher.watch(SIGINT);
+    signalWatcher.watch(SIGTERM);
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &window, &QWidget::close);
     window.show();
     window.startCapture();
     return QApplication::exec();
