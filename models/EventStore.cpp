@@ -436,6 +436,25 @@ bool EventStore::removeAll()
     return db.commit() || fail(QStringLiteral("Cannot clear the capture"), db.lastError().text());
 }
 
+bool EventStore::removeThrough(qint64 lastId)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction())
+        return fail(QStringLiteral("Cannot delete events"), db.lastError().text());
+    for (const QString &table : { QStringLiteral("events"), QStringLiteral("bodies") }) {
+        QSqlQuery query(db);
+        query.prepare(QStringLiteral("DELETE FROM %1 WHERE id <= ?").arg(table));
+        query.addBindValue(lastId);
+        if (!query.exec()) {
+            fail(QStringLiteral("Cannot delete events"), query.lastError().text());
+            query.finish();
+            db.rollback();
+            return false;
+        }
+    }
+    return db.commit() || fail(QStringLiteral("Cannot delete events"), db.lastError().text());
+}
+
 qint64 EventStore::pageCount()
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));

@@ -52,6 +52,8 @@ public:
     qint64 applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowMs);
     bool remove(const QList<qint64> &ids);
     bool removeAll();
+    // Every event with an id up to and including lastId.
+    bool removeThrough(qint64 lastId);
     // A consistent copy of the whole capture into a new file (Save capture as...).
     bool copyTo(const QString &targetPath);
 

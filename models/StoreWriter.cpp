@@ -2,12 +2,14 @@
 
 #include <QDateTime>
 #include <QMetaObject>
+#include <QTimer>
 #include <limits>
 #include <utility>
 
 namespace {
 // Retention runs after this many committed events, so it costs nothing per event.
 constexpr qint64 kRetentionEvery = 1000;
+constexpr int kRetentionIntervalMs = 10 * 60 * 1000;
 } // namespace
 
 StoreWriter::StoreWriter(QObject *parent)
@@ -26,6 +28,13 @@ bool StoreWriter::open(const QString &path, QString *error, qint64 *maxId)
     if (maxId)
         *maxId = m_store.maxId();
     applyRetention();
+    // Age-based retention must also run while nothing arrives.
+    if (!m_retentionTimer) {
+        m_retentionTimer = new QTimer(this);
+        m_retentionTimer->setInterval(kRetentionIntervalMs);
+        connect(m_retentionTimer, &QTimer::timeout, this, &StoreWriter::applyRetention);
+    }
+    m_retentionTimer->start();
     return true;
 }
 
@@ -47,11 +56,7 @@ bool StoreWriter::remove(const QList<qint64> &ids)
 
 bool StoreWriter::removeThrough(qint64 lastId)
 {
-    // This thread is the only writer and runs between transactions here, so the ids above lastId
-    // are the few committed since the GUI last got a batch. Keeping exactly that many newest
-    // events deletes exactly the ids up to lastId.
-    const qint64 newer = m_store.loadRowsAfter(lastId, std::numeric_limits<int>::max()).size();
-    const bool ok = newer == 0 ? m_store.removeAll() : m_store.applyRetention(newer, 0, 0) >= 0;
+    const bool ok = m_store.removeThrough(lastId);
     if (!ok)
         qWarning("thena-inspector: %s", qPrintable(m_store.errorString()));
     return ok;

@@ -6,6 +6,8 @@
 #include <QMutex>
 #include <QObject>
 
+class QTimer;
+
 // The one writer of a capture file, living in a thread of its own. Events queued from any thread
 // are committed in groups: everything that arrived while the previous commit ran goes into the
 // next transaction, so durability (synchronous=FULL) does not cap throughput at one fsync per event.
@@ -62,5 +64,6 @@ private:
     bool m_drainScheduled = false; // guarded by m_mutex
     bool m_hold = false; // guarded by m_mutex
     Retention m_retention;
+    QTimer *m_retentionTimer = nullptr;
     qint64 m_committedSinceRetention = 0;
 };

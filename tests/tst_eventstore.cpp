@@ -327,6 +327,10 @@ private slots:
         QVERIFY(store.remove({ 2, 5, 7 }));
         QCOMPARE(store.count(), 7);
         QVERIFY(!store.loadEvent(5).has_value());
+        QVERIFY(store.removeThrough(4)); // 1, 3 and 4 go; 6, 8, 9, 10 stay
+        QCOMPARE(store.count(), 4);
+        QVERIFY(!store.loadEvent(4).has_value());
+        QVERIFY(store.loadEvent(6).has_value());
         QVERIFY(store.removeAll());
         QCOMPARE(store.count(), 0);
     }
