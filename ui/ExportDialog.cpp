@@ -137,7 +137,10 @@ ExportDialog::ExportDialog(const EventTableModel *model, QList<int> visibleColum
 
     auto *form = new QFormLayout;
     form->addRow(QStringLiteral("&Format:"), m_format);
-    form->addRow(QStringLiteral("F&ile:"), pathRow);
+    // A row holding a layout gets no buddy by itself, and the mnemonic would show as "&".
+    auto *pathLabel = new QLabel(QStringLiteral("F&ile:"), this);
+    pathLabel->setBuddy(m_path);
+    form->addRow(pathLabel, pathRow);
 
     m_errorLabel->setWordWrap(true);
     m_errorLabel->setStyleSheet(QStringLiteral("color: #b00020;"));
