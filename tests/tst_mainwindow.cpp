@@ -5,6 +5,7 @@
 #include "ExportDialog.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
+#include "WelcomePanel.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -14,6 +15,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
+#include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableView>
@@ -105,9 +107,10 @@ private slots:
         auto window = makeWindow();
         QAbstractItemModelTester tester(window->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
-        auto *welcome = window->findChild<QLabel *>(QStringLiteral("welcomePanel"));
-        QVERIFY(welcome);
-        QVERIFY(welcome->text().contains(window->listenUrl().toString()));
+        WelcomePanel *welcome = window->welcomePanel();
+        QVERIFY(welcome->isVisible());
+        QCOMPARE(welcome->endpoint(), window->listenUrl());
+        QVERIFY(visibleText(welcome).contains(window->listenUrl().toString()));
 
         QUrl hook = window->listenUrl();
         hook.setPath(QStringLiteral("/thena"));
@@ -201,9 +204,9 @@ private slots:
         auto window = makeWindow(blocker.serverPort());
         QTRY_VERIFY_WITH_TIMEOUT(!window->listenError().isEmpty(), 10000);
         QVERIFY(window->listenError().contains(QString::number(blocker.serverPort())));
-        auto *welcome = window->findChild<QLabel *>(QStringLiteral("welcomePanel"));
+        WelcomePanel *welcome = window->welcomePanel();
         QVERIFY(welcome->isVisible());
-        QVERIFY(welcome->text().contains(QString::number(blocker.serverPort())));
+        QVERIFY(welcome->listenError().contains(QString::number(blocker.serverPort())));
         auto *listen = window->findChild<QLabel *>(QStringLiteral("listenLabel"));
         QVERIFY(listen->text().contains(QStringLiteral("Not receiving")));
     }
@@ -349,6 +352,19 @@ private slots:
         QCOMPARE(window->model()->rowAt(1).kind, EventKind::Escalated);
         window->selectEventId(window->model()->rowAt(1).id);
         QVERIFY(window->selectedEventJson().contains(QStringLiteral("escalation_type")));
+    }
+
+    void sendSampleEventsFillsTheTable()
+    {
+        auto window = makeWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        QSignalSpy sent(window->welcomePanel(), &WelcomePanel::samplesSent);
+        window->welcomePanel()->sendSamples();
+        QTRY_COMPARE_WITH_TIMEOUT(sent.size(), 1, 10000);
+        const int accepted = sent.first().at(0).toInt();
+        QVERIFY(accepted >= 4);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), accepted, 10000);
+        QVERIFY(window->tableView()->isVisible());
     }
 };
 

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
+#include "AlertRulesDialog.h"
 #include "CaptureService.h"
+#include "DesktopResources.h"
 #include "EventBadgeDelegate.h"
 #include "EventDetailView.h"
 #include "EventStore.h"
@@ -13,12 +15,15 @@
 #include "StallProbe.h"
 #include "StoreBodySource.h"
 #include "StoreReader.h"
+#include "TrayController.h"
+#include "WelcomePanel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -49,28 +54,6 @@ const QString kKeepDaysKey = QStringLiteral("capture/keepDays");
 const QString kRecentKey = QStringLiteral("file/recentCaptures");
 constexpr int kMaxRecent = 8;
 
-QString welcomeText(const QUrl &url, const QString &error)
-{
-    if (!error.isEmpty()) {
-        return QStringLiteral("<h2>The inspector is not receiving</h2><p style='color:#b3261e'>%1</p>"
-                              "<p>Choose another address or port in <b>Capture &gt; Settings…</b>, "
-                              "or start with <code>--listen 127.0.0.1:PORT</code>.</p>")
-            .arg(error.toHtmlEscaped());
-    }
-    if (url.isEmpty())
-        return QStringLiteral("<h2>Starting the capture server…</h2>");
-    const QString endpoint = url.toString().toHtmlEscaped();
-    return QStringLiteral(
-        "<h2>Waiting for Thena webhooks</h2>"
-        "<p>The inspector is listening on <b>%1</b>.</p>"
-        "<p>In Thena, open <i>Configuration &gt; Integration &gt; Webhooks</i> and enter this endpoint "
-        "(through a tunnel such as cloudflared or ngrok if Thena must reach this computer from the "
-        "internet). Set a secret there and in <b>Capture &gt; Settings…</b> to reject strangers.</p>"
-        "<p>Try it from a terminal:</p>"
-        "<pre>curl -X POST -H 'content-type: application/json' \\\n"
-        "     --data @request-created.json %1</pre>")
-        .arg(endpoint);
-}
 } // namespace
 
 MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
@@ -82,7 +65,8 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     , m_filterBar(new FilterBar(this))
     , m_banner(new QLabel(this))
     , m_tableStack(new QStackedWidget(this))
-    , m_welcome(new QLabel(this))
+    , m_welcome(new WelcomePanel(this))
+    , m_tray(new TrayController(this))
     , m_table(new QTableView(this))
     , m_details(new EventDetailView(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
@@ -109,6 +93,12 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
         showBanner(QStringLiteral("Deliveries could not be saved and were answered 503, so Thena will retry them: ")
             + message);
     });
+    m_tray->setWindow(this);
+    connect(m_service, &CaptureService::eventsCaptured, m_tray, &TrayController::onEventsCaptured);
+    connect(m_tray, &TrayController::eventActivated, this, &MainWindow::selectEventId);
+    connect(m_tray, &TrayController::alertRulesRequested, this, &MainWindow::openAlertRules);
+    connect(m_tray, &TrayController::quitRequested, qApp, &QCoreApplication::quit);
+    connect(m_welcome, &WelcomePanel::settingsRequested, this, &MainWindow::openSettings);
     connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::appendRows);
     connect(m_reader, &StoreReader::historyLoaded, this, &MainWindow::onHistoryLoaded);
     connect(m_reader, &StoreReader::eventLoaded, this, &MainWindow::onEventLoaded);
@@ -197,12 +187,6 @@ void MainWindow::buildLayout()
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onCurrentRowChanged);
 
     m_welcome->setObjectName(QStringLiteral("welcomePanel"));
-    m_welcome->setTextFormat(Qt::RichText);
-    m_welcome->setWordWrap(true);
-    m_welcome->setAlignment(Qt::AlignCenter);
-    m_welcome->setMargin(24);
-    m_welcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_welcome->setText(welcomeText({}, {}));
     m_tableStack->addWidget(m_welcome);
     m_tableStack->addWidget(m_table);
 
@@ -265,7 +249,7 @@ void MainWindow::buildActions()
     exportAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
     fileMenu->addAction(QStringLiteral("&Import JSON Lines…"), this, &MainWindow::chooseImportFile);
     fileMenu->addSeparator();
-    QAction *quit = fileMenu->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+    QAction *quit = fileMenu->addAction(QStringLiteral("&Quit"), m_tray, &TrayController::quit);
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *editMenu = menuBar()->addMenu(QStringLiteral("&Edit"));
@@ -291,6 +275,15 @@ void MainWindow::buildActions()
     clear->setShortcut(QKeySequence(QStringLiteral("Ctrl+L")));
     captureMenu->addSeparator();
     captureMenu->addAction(QStringLiteral("&Settings…"), this, &MainWindow::openSettings);
+    captureMenu->addAction(QStringLiteral("Alert &Rules…"), this, &MainWindow::openAlertRules);
+    QAction *keepInTray = captureMenu->addAction(QStringLiteral("&Keep Capturing in the Tray When Closed"));
+    keepInTray->setCheckable(true);
+    keepInTray->setChecked(m_tray->keepCapturingInTray());
+    keepInTray->setEnabled(m_tray->isTrayAvailable());
+    connect(keepInTray, &QAction::toggled, m_tray, &TrayController::setKeepCapturingInTray);
+    connect(m_tray, &TrayController::keepCapturingInTrayChanged, keepInTray, &QAction::setChecked);
+    captureMenu->addSeparator();
+    captureMenu->addAction(QStringLiteral("Send Sample &Events"), m_welcome, &WelcomePanel::sendSamples);
 
     QMenu *viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
     QAction *columns = viewMenu->addAction(QStringLiteral("&Columns…"));
@@ -298,6 +291,9 @@ void MainWindow::buildActions()
         [this] { showHeaderMenu(m_table->horizontalHeader()->mapFromGlobal(QCursor::pos())); });
 
     QMenu *helpMenu = menuBar()->addMenu(QStringLiteral("&Help"));
+    QAction *readme = helpMenu->addAction(
+        QStringLiteral("Read the &README"), this, [] { QDesktopServices::openUrl(DesktopResources::readmeUrl()); });
+    readme->setEnabled(!DesktopResources::readmeUrl().isEmpty());
     helpMenu->addAction(QStringLiteral("&About Thena Inspector"), this, &MainWindow::showAbout);
 }
 
@@ -356,7 +352,9 @@ void MainWindow::onListening(const QUrl &url)
                                                                   : QStringLiteral("secret required");
     m_listenLabel->setText(QStringLiteral("Listening on %1 (%2)").arg(url.toString(), secretNote));
     m_listenLabel->setStyleSheet(QString());
-    m_welcome->setText(welcomeText(url, {}));
+    m_welcome->setEndpoint(url);
+    m_welcome->setSecret(m_options.capture.secret);
+    m_tray->setStatusText(QStringLiteral("Listening on %1").arg(url.toString()));
 }
 
 void MainWindow::onListenFailed(const QString &message)
@@ -365,7 +363,8 @@ void MainWindow::onListenFailed(const QString &message)
     m_listenError = message;
     m_listenLabel->setText(QStringLiteral("Not receiving: ") + message);
     m_listenLabel->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold;"));
-    m_welcome->setText(welcomeText({}, message));
+    m_welcome->setListenError(message);
+    m_tray->setStatusText(QStringLiteral("Not receiving: ") + message);
     if (m_model->totalCount() == 0)
         m_tableStack->setCurrentWidget(m_welcome);
     std::fprintf(stderr, "thena-inspector: %s\n", message.toLocal8Bit().constData());
@@ -900,8 +899,18 @@ void MainWindow::showAbout()
             .arg(QLatin1String(THENA_INSPECTOR_VERSION)));
 }
 
+void MainWindow::openAlertRules()
+{
+    AlertRulesDialog dialog(this);
+    dialog.setRules(m_tray->alertRules());
+    if (dialog.exec() == QDialog::Accepted)
+        m_tray->setAlertRules(dialog.rules());
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveLayout();
+    if (m_tray->interceptClose(event))
+        return; // keeps capturing in the tray
     QMainWindow::closeEvent(event);
 }

@@ -26,6 +26,8 @@ class QStackedWidget;
 class QTableView;
 class QTimer;
 class StoreReader;
+class TrayController;
+class WelcomePanel;
 
 class MainWindow final : public QMainWindow
 {
@@ -43,6 +45,8 @@ public:
     QTableView *tableView() const { return m_table; }
     FilterBar *filterBar() const { return m_filterBar; }
     EventDetailView *detailView() const { return m_details; }
+    WelcomePanel *welcomePanel() const { return m_welcome; }
+    TrayController *trayController() const { return m_tray; }
     QUrl listenUrl() const { return m_listenUrl; }
     QString listenError() const { return m_listenError; }
     // The capture file in use; empty while events are kept in memory only.
@@ -105,6 +109,7 @@ private:
     void chooseImportFile();
     std::function<std::unique_ptr<EventBodySource>()> bodySourceFactory() const;
     void showAbout();
+    void openAlertRules();
 
     InspectorOptions m_options;
     CaptureService *m_service;
@@ -114,7 +119,8 @@ private:
     FilterBar *m_filterBar;
     QLabel *m_banner;
     QStackedWidget *m_tableStack;
-    QLabel *m_welcome;
+    WelcomePanel *m_welcome;
+    TrayController *m_tray;
     QTableView *m_table;
     EventDetailView *m_details;
     QSplitter *m_splitter;

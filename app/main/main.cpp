@@ -1,5 +1,6 @@
 #include "CaptureService.h"
 #include "CommandLine.h"
+#include "DesktopResources.h"
 #include "ExportCommand.h"
 #include "HeadlessRunner.h"
 #include "MainWindow.h"
@@ -73,6 +74,8 @@ int main(int argc, char *argv[])
     if (parsed.options.headless)
         return runHeadless(parsed.options);
 
+    QGuiApplication::setDesktopFileName(DesktopResources::desktopFileName());
+    QApplication::setWindowIcon(DesktopResources::applicationIcon());
     MainWindow window(parsed.options);
     // Ctrl+C or a TERM from a script closes the window properly: settings saved, store closed.
     UnixSignalWatcher signalWatcher;
