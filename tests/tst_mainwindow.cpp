@@ -4,6 +4,7 @@
 #include "EventTableModel.h"
 #include "ExportDialog.h"
 #include "FilterBar.h"
+#include "InsightsDashboard.h"
 #include "MainWindow.h"
 #include "WelcomePanel.h"
 
@@ -365,6 +366,21 @@ private slots:
         QVERIFY(accepted >= 4);
         QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), accepted, 10000);
         QVERIFY(window->tableView()->isVisible());
+    }
+
+    void chartClickSetsTheFilter()
+    {
+        auto window = makeWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        for (const char *name : { "request-created.json", "request-updated.json", "request-escalated.json" })
+            QCOMPARE(post(window->listenUrl(), sample(name)), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 3, 10000);
+        window->showInsights();
+        QVERIFY(window->insightsDashboard()->isVisible());
+        emit window->insightsDashboard()->filterRequested(QStringLiteral("urgency:high"));
+        QCOMPARE(window->filterBar()->text(), QStringLiteral("urgency:high"));
+        QCOMPARE(window->model()->rowCount(), 1);
+        QCOMPARE(window->model()->rowAt(0).urgency, QStringLiteral("High"));
     }
 };
 

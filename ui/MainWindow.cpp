@@ -9,6 +9,7 @@
 #include "EventTableModel.h"
 #include "ExportDialog.h"
 #include "FilterBar.h"
+#include "InsightsDashboard.h"
 #include "JsonLinesCodec.h"
 #include "MemoryBodySource.h"
 #include "SettingsDialog.h"
@@ -38,6 +39,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QThread>
 #include <QTimer>
@@ -67,6 +69,8 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     , m_tableStack(new QStackedWidget(this))
     , m_welcome(new WelcomePanel(this))
     , m_tray(new TrayController(this))
+    , m_views(new QTabWidget(this))
+    , m_insights(new InsightsDashboard(this))
     , m_table(new QTableView(this))
     , m_details(new EventDetailView(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
@@ -99,6 +103,10 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     connect(m_tray, &TrayController::alertRulesRequested, this, &MainWindow::openAlertRules);
     connect(m_tray, &TrayController::quitRequested, qApp, &QCoreApplication::quit);
     connect(m_welcome, &WelcomePanel::settingsRequested, this, &MainWindow::openSettings);
+    connect(m_reader, &StoreReader::rowsLoaded, m_insights, &InsightsDashboard::appendRows);
+    connect(m_insights, &InsightsDashboard::filterRequested, this, [this](const QString &term) {
+        m_filterBar->setText(InsightsDashboard::mergeFilterTerm(m_filterBar->text(), term));
+    });
     connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::appendRows);
     connect(m_reader, &StoreReader::historyLoaded, this, &MainWindow::onHistoryLoaded);
     connect(m_reader, &StoreReader::eventLoaded, this, &MainWindow::onEventLoaded);
@@ -117,6 +125,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     connect(m_filterBar, &FilterBar::filterChanged, this, [this](const FilterQuery &query) {
         const qint64 current = m_wantedEventId;
         m_model->setFilter(query);
+        m_insights->setFilter(query);
         if (current != 0)
             selectEventId(current);
         updateCounts();
@@ -124,6 +133,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     connect(m_filterBar, &FilterBar::kindToggled, this, [this](EventKind kind, bool visible) {
         const qint64 current = m_wantedEventId;
         m_model->setKindVisible(kind, visible);
+        m_insights->setKindVisible(kind, visible);
         if (current != 0)
             selectEventId(current);
         updateCounts();
@@ -196,7 +206,12 @@ void MainWindow::buildLayout()
     topLayout->setSpacing(0);
     topLayout->addWidget(m_filterBar);
     topLayout->addWidget(m_banner);
-    topLayout->addWidget(m_tableStack, 1);
+    // The table and the charts share the top: both follow the filter bar.
+    m_views->setObjectName(QStringLiteral("views"));
+    m_views->setDocumentMode(true);
+    m_views->addTab(m_tableStack, QStringLiteral("Events"));
+    m_views->addTab(m_insights, QStringLiteral("Insights"));
+    topLayout->addWidget(m_views, 1);
 
     m_splitter->addWidget(top);
     m_splitter->addWidget(m_details);
@@ -286,6 +301,11 @@ void MainWindow::buildActions()
     captureMenu->addAction(QStringLiteral("Send Sample &Events"), m_welcome, &WelcomePanel::sendSamples);
 
     QMenu *viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
+    QAction *events = viewMenu->addAction(QStringLiteral("&Events"), this, [this] { m_views->setCurrentIndex(0); });
+    events->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
+    QAction *insights = viewMenu->addAction(QStringLiteral("&Insights"), this, &MainWindow::showInsights);
+    insights->setShortcut(QKeySequence(QStringLiteral("Ctrl+I")));
+    viewMenu->addSeparator();
     QAction *columns = viewMenu->addAction(QStringLiteral("&Columns…"));
     connect(columns, &QAction::triggered, this,
         [this] { showHeaderMenu(m_table->horizontalHeader()->mapFromGlobal(QCursor::pos())); });
@@ -385,6 +405,8 @@ void MainWindow::onStoreOpened(const QString &path, qint64 maxId)
     m_shownEvent.reset();
     m_wantedEventId = 0;
     m_held.clear();
+    m_insights->clear();
+    m_insights->setStorePath(path);
     m_reader->setPath(path);
     rememberRecent(path);
     updateStoreLabel();
@@ -402,6 +424,7 @@ void MainWindow::onStoreFailed(const QString &message)
     m_storePath.clear();
     m_storeError = message;
     m_reader->setPath({});
+    m_insights->setStorePath({});
     updateStoreLabel();
     showBanner(message + QStringLiteral(" — events are kept in memory only until you open another capture."));
     std::fprintf(stderr, "thena-inspector: %s (keeping events in memory)\n", message.toLocal8Bit().constData());
@@ -460,6 +483,7 @@ void MainWindow::appendBatch(const QList<CapturedEvent> &batch)
     // With a capture file the bodies are on disk already; only memory mode keeps them here.
     if (m_storePath.isEmpty())
         m_archive.add(batch);
+    m_insights->appendEvents(batch);
     appendRows(rows);
 }
 
@@ -503,6 +527,7 @@ void MainWindow::setPaused(bool paused)
 void MainWindow::onStatsChanged(const CaptureStats &stats)
 {
     m_stats = stats;
+    m_insights->setCaptureStats(stats);
     updateCounts();
     if (stats.rejected == 0) {
         m_rejectedLabel->setText(QStringLiteral("Rejected: 0"));
@@ -626,6 +651,7 @@ void MainWindow::deleteEvents(const QList<qint64> &ids)
     }
     m_model->removeIds(doomed);
     m_archive.remove(doomed);
+    m_insights->removeIds(doomed);
     if (!m_storePath.isEmpty())
         m_service->removeEvents(ids);
     updateCounts();
@@ -634,6 +660,7 @@ void MainWindow::deleteEvents(const QList<qint64> &ids)
 void MainWindow::clearEvents()
 {
     m_model->clear();
+    m_insights->clear();
     m_archive.clear();
     m_held.clear();
     m_shownEvent.reset();
@@ -897,6 +924,11 @@ void MainWindow::showAbout()
                        "<p>Watch a Thena workspace's webhooks live: every delivery, its request, "
                        "activity, escalations and AI fields.</p><p>Licensed under the MIT licence.</p>")
             .arg(QLatin1String(THENA_INSPECTOR_VERSION)));
+}
+
+void MainWindow::showInsights()
+{
+    m_views->setCurrentWidget(m_insights);
 }
 
 void MainWindow::openAlertRules()

@@ -25,6 +25,8 @@ class QSplitter;
 class QStackedWidget;
 class QTableView;
 class QTimer;
+class InsightsDashboard;
+class QTabWidget;
 class StoreReader;
 class TrayController;
 class WelcomePanel;
@@ -47,6 +49,8 @@ public:
     EventDetailView *detailView() const { return m_details; }
     WelcomePanel *welcomePanel() const { return m_welcome; }
     TrayController *trayController() const { return m_tray; }
+    InsightsDashboard *insightsDashboard() const { return m_insights; }
+    void showInsights();
     QUrl listenUrl() const { return m_listenUrl; }
     QString listenError() const { return m_listenError; }
     // The capture file in use; empty while events are kept in memory only.
@@ -121,6 +125,8 @@ private:
     QStackedWidget *m_tableStack;
     WelcomePanel *m_welcome;
     TrayController *m_tray;
+    QTabWidget *m_views;
+    InsightsDashboard *m_insights;
     QTableView *m_table;
     EventDetailView *m_details;
     QSplitter *m_splitter;
