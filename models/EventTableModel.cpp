@@ -406,6 +406,8 @@ bool EventTableModel::accepts(int index) const
     const EventRow &row = m_rows[static_cast<size_t>(index)];
     if (m_hiddenKinds & (1u << static_cast<unsigned>(row.kind)))
         return false;
+    if (m_retriesHidden && row.attempt > 1)
+        return false;
     return m_filter.matches(row, m_cache[static_cast<size_t>(index)].searchText);
 }
 
@@ -689,6 +691,14 @@ void EventTableModel::setKindVisible(EventKind kind, bool visible)
 bool EventTableModel::isKindVisible(EventKind kind) const
 {
     return (m_hiddenKinds & (1u << static_cast<unsigned>(kind))) == 0;
+}
+
+void EventTableModel::setRetriesHidden(bool hidden)
+{
+    if (hidden == m_retriesHidden)
+        return;
+    m_retriesHidden = hidden;
+    refilter();
 }
 
 void EventTableModel::sort(int column, Qt::SortOrder order)

@@ -73,6 +73,10 @@ public:
     const FilterQuery &filter() const { return m_filter; }
     void setKindVisible(EventKind kind, bool visible);
     bool isKindVisible(EventKind kind) const;
+    // "Hide retries": rows with attempt > 1 (Thena's re-sends of a body already shown) are left
+    // out of the visible rows, as a filter would; they stay in allRows() and totalCount().
+    void setRetriesHidden(bool hidden);
+    bool retriesHidden() const { return m_retriesHidden; }
 
     int totalCount() const { return static_cast<int>(m_rows.size()); }
     // Every row, filtered or not, in arrival order (for "export all").
@@ -128,6 +132,7 @@ private:
     mutable bool m_visibleRowOfIndexValid = false;
     FilterQuery m_filter;
     quint8 m_hiddenKinds = 0; // bit n set when EventKind(n) is hidden
+    bool m_retriesHidden = false;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
 };

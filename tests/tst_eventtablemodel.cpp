@@ -152,6 +152,8 @@ private slots:
     void singleAndBatchedAppendsAgree();
     void unsortedBatchIsOneInsert();
     void filterAndKindToggles();
+    void hideRetries_data();
+    void hideRetries();
     void filterChangeKeepsSurvivingSelection();
     void largeFilterChangeResets();
     void sortByEveryColumn_data();
@@ -313,6 +315,74 @@ void tst_EventTableModel::filterAndKindToggles()
             QVERIFY(isInSortOrder(model, step.sortColumn, Qt::AscendingOrder));
         QCOMPARE(model.totalCount(), rows.size());
     }
+}
+
+void tst_EventTableModel::hideRetries_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<int>("sortColumn");
+    QTest::newRow("unfiltered") << QString() << -1;
+    QTest::newRow("filtered") << QStringLiteral("printer") << -1;
+    QTest::newRow("sorted by attempt") << QString() << int(EventTableModel::AttemptColumn);
+    QTest::newRow("filtered and sorted") << QStringLiteral("acme") << int(EventTableModel::TitleColumn);
+}
+
+void tst_EventTableModel::hideRetries()
+{
+    QFETCH(QString, filter);
+    QFETCH(int, sortColumn);
+    const QList<EventRow> rows = randomRows(300, 41);
+    EventTableModel model;
+    const auto tester = attachTester(&model);
+    QSignalSpy counts(&model, &EventTableModel::countsChanged);
+    model.appendRows(rows.mid(0, 200));
+    const FilterQuery query = FilterQuery::parse(filter);
+    model.setFilter(query);
+    model.sort(sortColumn, Qt::AscendingOrder);
+    QVERIFY(!model.retriesHidden());
+
+    auto expected = [&](bool hideRetries, qsizetype upTo) {
+        QList<qint64> ids;
+        for (const EventRow &row : rows.mid(0, upTo)) {
+            if (query.matches(row) && !(hideRetries && row.attempt > 1))
+                ids << row.id;
+        }
+        return ids;
+    };
+    auto check = [&](bool hideRetries, qsizetype upTo) {
+        const QList<qint64> ids = expected(hideRetries, upTo);
+        QCOMPARE(sortColumn < 0 ? visibleIds(model) : sorted(visibleIds(model)), ids);
+        if (sortColumn >= 0)
+            QVERIFY(isInSortOrder(model, sortColumn, Qt::AscendingOrder));
+    };
+
+    check(false, 200);
+    counts.clear();
+    model.setRetriesHidden(true);
+    QVERIFY(model.retriesHidden());
+    check(true, 200);
+    QCOMPARE(counts.size(), 1);
+    QCOMPARE(counts.first().at(0).toInt(), model.rowCount());
+    QCOMPARE(model.totalCount(), 200); // hidden, not removed
+    QCOMPARE(model.allRows().size(), 200);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.rowAt(row).attempt, 1);
+
+    // Setting it again changes nothing and says nothing.
+    counts.clear();
+    model.setRetriesHidden(true);
+    QCOMPARE(counts.size(), 0);
+
+    // New retries arriving while hidden stay hidden; first deliveries appear.
+    model.appendRows(rows.mid(200));
+    check(true, 300);
+    for (const EventRow &row : rows.mid(200)) {
+        if (row.attempt > 1)
+            QCOMPARE(model.visibleRowOfId(row.id), -1);
+    }
+
+    model.setRetriesHidden(false);
+    check(false, 300);
 }
 
 void tst_EventTableModel::filterChangeKeepsSurvivingSelection()
