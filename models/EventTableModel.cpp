@@ -554,8 +554,8 @@ void EventTableModel::appendRows(const QList<EventRow> &rows)
     if (rows.isEmpty())
         return;
     std::vector<int> fresh;
-    m_rows.reserve(m_rows.size() + static_cast<size_t>(rows.size()));
-    m_cache.reserve(m_cache.size() + static_cast<size_t>(rows.size()));
+    // No exact reserve here: growing to exactly size + n on every batch reallocates the whole
+    // vector each time (quadratic over a long capture); push_back's geometric growth does not.
     for (const EventRow &row : rows) {
         const int index = static_cast<int>(m_rows.size());
         RowCache cache;
