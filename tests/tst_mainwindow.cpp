@@ -5,11 +5,13 @@
 #include "ExportDialog.h"
 #include "FilterBar.h"
 #include "InsightsDashboard.h"
+#include "LifecycleView.h"
 #include "MainWindow.h"
 #include "WelcomePanel.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QClipboard>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -381,6 +383,51 @@ private slots:
         QCOMPARE(window->filterBar()->text(), QStringLiteral("urgency:high"));
         QCOMPARE(window->model()->rowCount(), 1);
         QCOMPARE(window->model()->rowAt(0).urgency, QStringLiteral("High"));
+    }
+
+    void followRequestFromTheFilterAndHideRetries()
+    {
+        auto window = makeWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        const QByteArray updated = sample("request-updated.json");
+        QCOMPARE(post(window->listenUrl(), sample("request-created.json")), 200);
+        QCOMPARE(post(window->listenUrl(), updated), 200);
+        QCOMPARE(post(window->listenUrl(), updated), 200); // Thena's retry: same body again
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 3, 10000);
+        QCOMPARE(window->model()->rowAt(2).attempt, 2);
+
+        window->filterBar()->hideRetriesButton()->click();
+        QCOMPARE(window->model()->rowCount(), 2);
+        window->filterBar()->hideRetriesButton()->click();
+        QCOMPARE(window->model()->rowCount(), 3);
+
+        const QString id = window->model()->rowAt(1).requestId;
+        QVERIFY(!id.isEmpty());
+        QSignalSpy follow(window->filterBar(), &FilterBar::followRequested);
+        window->filterBar()->setText(QStringLiteral("request:") + id);
+        QTest::keyClick(window->filterBar()->lineEdit(), Qt::Key_Return);
+        QCOMPARE(follow.size(), 1);
+        QCOMPARE(follow.first().first().toString(), id);
+        LifecycleView *view = window->findChild<LifecycleView *>();
+        QVERIFY(view);
+        QCOMPARE(view->requestId(), id);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 10000);
+        QVERIFY2(!view->timelineText().isEmpty(), qPrintable(view->noticeText()));
+        QCOMPARE(window->followRequest(id), view); // raised, not opened twice
+    }
+
+    void copyAsCurlMasksTheSecret()
+    {
+        auto window = makeWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        QCOMPARE(post(window->listenUrl(), sample("request-created.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 1, 10000);
+        window->selectEventId(window->model()->rowAt(0).id);
+        const QString masked = window->selectedEventAsCurl(false);
+        QVERIFY2(masked.startsWith(QStringLiteral("curl")), qPrintable(masked));
+        QVERIFY(masked.contains(window->listenUrl().host()));
+        QVERIFY(!masked.contains(QStringLiteral("top-secret-value")));
+        QVERIFY(window->selectedEventAsCurl(true).contains(QStringLiteral("top-secret-value")));
     }
 };
 

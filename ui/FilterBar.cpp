@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QToolButton>
 
 FilterBar::FilterBar(QWidget *parent)
@@ -14,6 +15,8 @@ FilterBar::FilterBar(QWidget *parent)
     , m_createdButton(new QToolButton(this))
     , m_updatedButton(new QToolButton(this))
     , m_escalatedButton(new QToolButton(this))
+    , m_hideRetriesButton(new QToolButton(this))
+    , m_followButton(new QToolButton(this))
 {
     m_edit->setObjectName(QStringLiteral("filterEdit"));
     m_edit->setClearButtonEnabled(true);
@@ -44,14 +47,36 @@ FilterBar::FilterBar(QWidget *parent)
     setUpToggle(m_updatedButton, EventKind::Updated, QStringLiteral("Show Request Updated events"));
     setUpToggle(m_escalatedButton, EventKind::Escalated, QStringLiteral("Show Request Escalated events"));
 
+    m_hideRetriesButton->setObjectName(QStringLiteral("hideRetriesToggle"));
+    m_hideRetriesButton->setText(QStringLiteral("Hide retries"));
+    m_hideRetriesButton->setCheckable(true);
+    m_hideRetriesButton->setAutoRaise(true);
+    m_hideRetriesButton->setToolTip(QStringLiteral("Show only the first delivery of each retried body"));
+    connect(m_hideRetriesButton, &QToolButton::toggled, this, &FilterBar::retriesHiddenToggled);
+
+    m_followButton->setObjectName(QStringLiteral("followButton"));
+    m_followButton->hide();
+    connect(m_followButton, &QToolButton::clicked, this, [this] {
+        const QString id = followableRequestId();
+        if (!id.isEmpty())
+            emit followRequested(id);
+    });
+    connect(m_edit, &QLineEdit::returnPressed, m_followButton, [this] {
+        const QString id = followableRequestId();
+        if (!id.isEmpty())
+            emit followRequested(id);
+    });
+
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_edit, 1);
+    layout->addWidget(m_followButton);
     layout->addWidget(m_errorLabel);
     layout->addSpacing(8);
     layout->addWidget(m_createdButton);
     layout->addWidget(m_updatedButton);
     layout->addWidget(m_escalatedButton);
+    layout->addWidget(m_hideRetriesButton);
     layout->addSpacing(8);
     layout->addWidget(m_countLabel);
 
@@ -109,5 +134,22 @@ void FilterBar::applyText()
         m_errorLabel->clear();
         m_errorLabel->hide();
     }
+    const QString followable = followableRequestId();
+    m_followButton->setText(QStringLiteral("Follow request %1").arg(followable));
+    m_followButton->setToolTip(QStringLiteral("Open the lifecycle of request %1 (Enter)").arg(followable));
+    m_followButton->setVisible(!followable.isEmpty());
     emit filterChanged(query);
+}
+
+QString FilterBar::requestIdOfFilter(const QString &text)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*(?:request|id):\"?([^\"\\s]+)\"?\\s*$"), QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch match = pattern.match(text);
+    return match.hasMatch() ? match.captured(1) : QString();
+}
+
+QString FilterBar::followableRequestId() const
+{
+    return requestIdOfFilter(m_edit->text());
 }

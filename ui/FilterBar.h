@@ -26,10 +26,16 @@ public:
     QLineEdit *lineEdit() const { return m_edit; }
     QToolButton *kindButton(EventKind kind) const;
     QString errorText() const;
+    QToolButton *hideRetriesButton() const { return m_hideRetriesButton; }
+    // The request id when the whole filter is `request:ID`, else empty; offered as "Follow".
+    QString followableRequestId() const;
+    static QString requestIdOfFilter(const QString &text);
 
 signals:
     void filterChanged(const FilterQuery &query);
     void kindToggled(EventKind kind, bool visible);
+    void retriesHiddenToggled(bool hidden);
+    void followRequested(const QString &requestId);
 
 private:
     void applyText();
@@ -40,4 +46,6 @@ private:
     QToolButton *m_createdButton;
     QToolButton *m_updatedButton;
     QToolButton *m_escalatedButton;
+    QToolButton *m_hideRetriesButton;
+    QToolButton *m_followButton;
 };

@@ -2,6 +2,7 @@
 
 #include "AlertRulesDialog.h"
 #include "CaptureService.h"
+#include "CurlCommand.h"
 #include "DesktopResources.h"
 #include "EventBadgeDelegate.h"
 #include "EventDetailView.h"
@@ -11,7 +12,9 @@
 #include "FilterBar.h"
 #include "InsightsDashboard.h"
 #include "JsonLinesCodec.h"
+#include "LifecycleView.h"
 #include "MemoryBodySource.h"
+#include "ReplayDialog.h"
 #include "SettingsDialog.h"
 #include "StallProbe.h"
 #include "StoreBodySource.h"
@@ -130,6 +133,14 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
             selectEventId(current);
         updateCounts();
     });
+    connect(m_filterBar, &FilterBar::retriesHiddenToggled, this, [this](bool hidden) {
+        const qint64 current = m_wantedEventId;
+        m_model->setRetriesHidden(hidden);
+        if (current != 0)
+            selectEventId(current);
+        updateCounts();
+    });
+    connect(m_filterBar, &FilterBar::followRequested, this, &MainWindow::followRequest);
     connect(m_filterBar, &FilterBar::kindToggled, this, [this](EventKind kind, bool visible) {
         const qint64 current = m_wantedEventId;
         m_model->setKindVisible(kind, visible);
@@ -194,6 +205,9 @@ void MainWindow::buildLayout()
     for (const auto &[column, width] : widths)
         m_table->setColumnWidth(column, width);
     connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::customContextMenuRequested, this, &MainWindow::showTableMenu);
+    connect(m_table, &QTableView::doubleClicked, this, &MainWindow::followSelectedRequest);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onCurrentRowChanged);
 
     m_welcome->setObjectName(QStringLiteral("welcomePanel"));
@@ -272,6 +286,12 @@ void MainWindow::buildActions()
     copy->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
     QAction *find = editMenu->addAction(QStringLiteral("&Filter…"), m_filterBar, &FilterBar::focusFilter);
     find->setShortcut(QKeySequence::Find);
+    editMenu->addAction(QStringLiteral("Copy as c&url"), this, [this] { copySelectedAsCurl(false); });
+    editMenu->addAction(QStringLiteral("Copy as curl With &Secret"), this, [this] { copySelectedAsCurl(true); });
+    editMenu->addSeparator();
+    QAction *follow = editMenu->addAction(QStringLiteral("F&ollow Request"), this, &MainWindow::followSelectedRequest);
+    follow->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
+    editMenu->addAction(QStringLiteral("Re&play…"), this, &MainWindow::openReplay);
     editMenu->addSeparator();
     QAction *remove
         = editMenu->addAction(QStringLiteral("&Delete Selected Events…"), this, &MainWindow::confirmDeleteSelected);
@@ -924,6 +944,108 @@ void MainWindow::showAbout()
                        "<p>Watch a Thena workspace's webhooks live: every delivery, its request, "
                        "activity, escalations and AI fields.</p><p>Licensed under the MIT licence.</p>")
             .arg(QLatin1String(THENA_INSPECTOR_VERSION)));
+}
+
+void MainWindow::showTableMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_table->indexAt(pos);
+    if (!index.isValid())
+        return;
+    const EventRow &row = m_model->rowAt(index.row());
+    QMenu menu(this);
+    QAction *follow = menu.addAction(
+        QStringLiteral("Follow Request %1").arg(row.requestId), this, &MainWindow::followSelectedRequest);
+    follow->setEnabled(!row.requestId.isEmpty());
+    menu.addAction(QStringLiteral("Replay…"), this, &MainWindow::openReplay);
+    menu.addSeparator();
+    menu.addAction(QStringLiteral("Copy Event JSON"), this, &MainWindow::copySelectedJson);
+    menu.addAction(QStringLiteral("Copy as curl"), this, [this] { copySelectedAsCurl(false); });
+    menu.addAction(QStringLiteral("Copy as curl With Secret"), this, [this] { copySelectedAsCurl(true); });
+    menu.addSeparator();
+    menu.addAction(QStringLiteral("Delete Selected Events…"), this, &MainWindow::confirmDeleteSelected);
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::followSelectedRequest()
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    if (!current.isValid())
+        return;
+    const QString requestId = m_model->rowAt(current.row()).requestId;
+    if (requestId.isEmpty()) {
+        statusBar()->showMessage(QStringLiteral("This event has no request id to follow."), 4000);
+        return;
+    }
+    followRequest(requestId);
+}
+
+LifecycleView *MainWindow::followRequest(const QString &requestId)
+{
+    if (LifecycleView *open = m_lifecycles.value(requestId)) {
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    auto *view = new LifecycleView(this);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->setRowsProvider([model = m_model] { return model->allRows(); });
+    connect(view, &LifecycleView::eventActivated, this, [this](qint64 id) {
+        if (m_model->visibleRowOfId(id) < 0)
+            m_filterBar->setText(QString()); // the event is filtered out: show everything again
+        selectEventId(id);
+    });
+    view->load(requestId, m_model->allRows(), bodySourceFactory());
+    m_lifecycles.insert(requestId, view);
+    view->show();
+    return view;
+}
+
+QString MainWindow::selectedEventAsCurl(bool includeSecret) const
+{
+    if (!m_shownEvent)
+        return {};
+    CurlCommand::Options options;
+    if (m_listenUrl.isValid()) {
+        QUrl url = m_listenUrl;
+        const QString path = m_shownEvent->row.path;
+        const int query = path.indexOf(QLatin1Char('?'));
+        url.setPath(query < 0 ? path : path.left(query));
+        if (query >= 0)
+            url.setQuery(path.mid(query + 1));
+        options.url = url;
+    }
+    options.includeSecret = includeSecret;
+    return CurlCommand::build(*m_shownEvent, options);
+}
+
+void MainWindow::copySelectedAsCurl(bool includeSecret)
+{
+    const QString command = selectedEventAsCurl(includeSecret);
+    if (command.isEmpty()) {
+        statusBar()->showMessage(QStringLiteral("Select an event to copy it as curl."), 3000);
+        return;
+    }
+    QApplication::clipboard()->setText(command);
+    statusBar()->showMessage(includeSecret ? QStringLiteral("Copied as curl, with the secret.")
+                                           : QStringLiteral("Copied as curl; the secret is read from "
+                                                            "$THENA_INSPECTOR_SECRET."),
+        4000);
+}
+
+void MainWindow::openReplay()
+{
+    if (!m_shownEvent) {
+        statusBar()->showMessage(QStringLiteral("Select an event to replay it."), 3000);
+        return;
+    }
+    auto *dialog = new ReplayDialog(*m_shownEvent, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setConfirmedHosts(m_replayHosts);
+    dialog->setPreviousResults(m_replayResults.value(m_shownEvent->row.id));
+    connect(dialog, &ReplayDialog::hostConfirmed, this, [this](const QString &host) { m_replayHosts.insert(host); });
+    connect(dialog, &ReplayDialog::resultsReady, this,
+        [this](qint64 id, const QList<ReplayClient::Result> &results) { m_replayResults.insert(id, results); });
+    dialog->show();
 }
 
 void MainWindow::showInsights()

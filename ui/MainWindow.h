@@ -4,8 +4,12 @@
 #include "CapturedEvent.h"
 #include "EventArchive.h"
 #include "InspectorOptions.h"
+#include "ReplayClient.h"
 
+#include <QHash>
 #include <QMainWindow>
+#include <QPointer>
+#include <QSet>
 #include <QUrl>
 #include <deque>
 #include <functional>
@@ -26,6 +30,7 @@ class QStackedWidget;
 class QTableView;
 class QTimer;
 class InsightsDashboard;
+class LifecycleView;
 class QTabWidget;
 class StoreReader;
 class TrayController;
@@ -51,6 +56,10 @@ public:
     TrayController *trayController() const { return m_tray; }
     InsightsDashboard *insightsDashboard() const { return m_insights; }
     void showInsights();
+    // Opens (or raises) the lifecycle of one request.
+    LifecycleView *followRequest(const QString &requestId);
+    // The shown event as a curl command line; the secret stays masked unless asked for.
+    QString selectedEventAsCurl(bool includeSecret) const;
     QUrl listenUrl() const { return m_listenUrl; }
     QString listenError() const { return m_listenError; }
     // The capture file in use; empty while events are kept in memory only.
@@ -114,6 +123,10 @@ private:
     std::function<std::unique_ptr<EventBodySource>()> bodySourceFactory() const;
     void showAbout();
     void openAlertRules();
+    void showTableMenu(const QPoint &pos);
+    void followSelectedRequest();
+    void openReplay();
+    void copySelectedAsCurl(bool includeSecret);
 
     InspectorOptions m_options;
     CaptureService *m_service;
@@ -152,4 +165,7 @@ private:
     qint64 m_wantedEventId = 0; // the row the user selected, maybe still loading
     std::deque<QPair<qint64, quint64>> m_rateSamples; // (ms, captured count)
     bool m_rememberSecret = false;
+    QHash<QString, QPointer<LifecycleView>> m_lifecycles;
+    QSet<QString> m_replayHosts; // hosts the user confirmed for replay, this session only
+    QHash<qint64, QList<ReplayClient::Result>> m_replayResults;
 };
