@@ -18,6 +18,23 @@ struct CaptureConfig
     QString storePath;
     qint64 retainEvents = 0; // keep at most this many events; 0 = no limit
     qint64 retainDays = 0; // drop events older than this many days; 0 = no limit
+
+    // Limits against broken or hostile clients (see ConnectionGuard). A value of 0 or less means
+    // the default.
+    qint64 maxBodyBytes = 10 * 1024 * 1024; // larger bodies get 413 before they are read
+    qint32 maxHeaderBytes = 64 * 1024; // request line and headers; larger heads get 431
+    qint32 maxHeaderLines = 100; // more header lines get 431; Qt's own parser caps this at 100
+    qint32 idleTimeoutMs = 30000; // a request must be complete this long after its first byte (else
+                                  // 408), and a connection with nothing going on is closed after it
+    qint32 maxConnections = 256; // more simultaneous connections are refused (503 or closed)
+
+    // HTTPS: with both set the server speaks only TLS with this certificate (PEM or DER, the
+    // chain after it) and unencrypted private key. A missing or bad file fails the start; it never
+    // falls back to plain HTTP.
+    QString certFile;
+    QString keyFile;
+
+    bool usesTls() const { return !certFile.isEmpty() || !keyFile.isEmpty(); }
 };
 
 Q_DECLARE_METATYPE(CaptureConfig)

@@ -1,12 +1,16 @@
 #include "CaptureServer.h"
 
+#include "ConnectionGuard.h"
+#include "GuardedSslServer.h"
+#include "GuardedTcpServer.h"
+#include "HttpWire.h"
 #include "StoreWriter.h"
 #include "ThenaPayloadParser.h"
+#include "TlsCredentials.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMetaEnum>
@@ -17,8 +21,6 @@
 #include <limits>
 
 namespace {
-
-using StatusCode = QHttpServerResponder::StatusCode;
 
 QByteArray compactJson(const QJsonObject &object)
 {
@@ -82,7 +84,10 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
 
 CaptureServer::CaptureServer(QObject *parent)
     : QAbstractHttpServer(parent)
+    , m_supervisor(new ConnectionSupervisor(this))
 {
+    m_supervisor->setHttpServer(this);
+    connect(m_supervisor, &ConnectionSupervisor::refused, this, &CaptureServer::onRefused);
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(FlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &CaptureServer::flush);
@@ -101,8 +106,24 @@ bool CaptureServer::listen(const CaptureConfig &config)
     m_config = config;
     m_secret = config.secret;
     m_errorString.clear();
+    const ConnectionSupervisor::Limits limits = limitsOf(config);
+    m_supervisor->setLimits(limits);
 
-    auto *tcpServer = new QTcpServer(this);
+    QTcpServer *tcpServer = nullptr;
+    if (config.usesTls()) {
+        // Never a silent fall-back to plain HTTP: a sender configured for https:// would send its
+        // secret in clear text to whatever answers.
+        QSslConfiguration sslConfiguration;
+        if (!TlsCredentials::load(config.certFile, config.keyFile, &sslConfiguration, &m_errorString))
+            return false;
+        auto *sslServer = new GuardedSslServer(m_supervisor, this);
+        sslServer->setSslConfiguration(sslConfiguration);
+        // Only a backstop: the supervisor's sweep closes (and counts) a stalled handshake first.
+        sslServer->setHandshakeTimeout(limits.idleTimeoutMs + ConnectionSupervisor::DrainTimeoutMs);
+        tcpServer = sslServer;
+    } else {
+        tcpServer = new GuardedTcpServer(m_supervisor, this);
+    }
     if (!tcpServer->listen(config.address, config.port)) {
         m_errorString = QStringLiteral("Cannot listen on %1: %2")
                             .arg(hostPortText(config.address, config.port), tcpServer->errorString());
@@ -111,7 +132,20 @@ bool CaptureServer::listen(const CaptureConfig &config)
     }
     bind(tcpServer);
     m_tcpServer = tcpServer;
+    m_tls = config.usesTls();
     return true;
+}
+
+ConnectionSupervisor::Limits CaptureServer::limitsOf(const CaptureConfig &config)
+{
+    const CaptureConfig defaults;
+    ConnectionSupervisor::Limits limits;
+    limits.request.maxBodyBytes = config.maxBodyBytes > 0 ? config.maxBodyBytes : defaults.maxBodyBytes;
+    limits.request.maxHeadBytes = config.maxHeaderBytes > 0 ? config.maxHeaderBytes : defaults.maxHeaderBytes;
+    limits.request.maxHeaderLines = config.maxHeaderLines > 0 ? config.maxHeaderLines : defaults.maxHeaderLines;
+    limits.idleTimeoutMs = config.idleTimeoutMs > 0 ? config.idleTimeoutMs : defaults.idleTimeoutMs;
+    limits.maxConnections = config.maxConnections > 0 ? config.maxConnections : defaults.maxConnections;
+    return limits;
 }
 
 void CaptureServer::close()
@@ -131,6 +165,7 @@ void CaptureServer::close()
     delete m_tcpServer.data();
     m_connections.clear();
     m_awaiting.clear();
+    m_tls = false;
 }
 
 bool CaptureServer::isListening() const
@@ -148,7 +183,7 @@ QUrl CaptureServer::url() const
     if (!isListening())
         return {};
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_tls ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(m_tcpServer->serverAddress().toString());
     url.setPort(m_tcpServer->serverPort());
     url.setPath(QStringLiteral("/"));
@@ -186,36 +221,40 @@ void CaptureServer::setStats(const CaptureStats &stats)
 
 bool CaptureServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // Every dispatched request gets exactly one answer (here or in missingHandler); the guard
+    // counts them to know when the connection owes nothing.
+    if (ConnectionGuard *guard = ConnectionGuard::of(socket))
+        guard->requestDispatched();
+
     // QAbstractHttpServer answers an unclaimed upgrade itself (missingHandler, then disconnect);
     // answering here as well would put two responses on the wire.
     if (isWebSocketUpgrade(request))
         return false;
 
-    QHttpServerResponder responder = makeResponder(request, socket);
     switch (request.method()) {
     case QHttpServerRequest::Method::Post:
-        handlePost(request, socket, std::move(responder));
+        handlePost(request, socket);
         break;
     case QHttpServerRequest::Method::Get:
-        answer(socket, std::move(responder), getReply(request));
+        answer(socket, getReply(request));
         break;
     case QHttpServerRequest::Method::Head: {
         // Same status and headers as for any other method, but a HEAD answer has no body.
         Reply reply;
-        reply.status = StatusCode::MethodNotAllowed;
+        reply.status = 405;
         reply.allow = QByteArrayLiteral("GET, POST");
         reply.headOnly = true;
-        answer(socket, std::move(responder), reply);
+        answer(socket, reply);
         break;
     }
     default: {
         Reply reply;
-        reply.status = StatusCode::MethodNotAllowed;
+        reply.status = 405;
         reply.allow = QByteArrayLiteral("GET, POST");
         reply.json = compactJson(
             errorObject(QStringLiteral("Method %1 is not allowed: POST webhooks to any path, GET / for status")
                             .arg(methodName(request.method()))));
-        answer(socket, std::move(responder), reply);
+        answer(socket, reply);
         break;
     }
     }
@@ -224,12 +263,14 @@ bool CaptureServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
 
 void CaptureServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    // Only reached for WebSocket upgrades (see handleRequest).
+    Q_UNUSED(request)
+    // Only reached for WebSocket upgrades (see handleRequest). QHttpServer disconnects next.
     Reply reply;
-    reply.status = StatusCode::BadRequest;
+    reply.status = 400;
+    reply.close = true;
     reply.json
         = compactJson(errorObject(QStringLiteral("WebSocket upgrades are not supported: POST webhooks to any path")));
-    answer(socket, makeResponder(request, socket), reply);
+    answer(socket, reply);
 }
 
 CaptureServer::Reply CaptureServer::getReply(const QHttpServerRequest &request) const
@@ -245,7 +286,7 @@ CaptureServer::Reply CaptureServer::getReply(const QHttpServerRequest &request) 
         });
         return reply;
     }
-    reply.status = StatusCode::NotFound;
+    reply.status = 404;
     reply.json = compactJson(errorObject(
         QStringLiteral("Nothing at %1: POST webhooks to any path, GET / for status").arg(requestPath(request.url()))));
     return reply;
@@ -259,16 +300,16 @@ CaptureServer::Reply CaptureServer::reject(const QHttpServerRequest &request)
     m_stats.lastRejectedAddress = addressText(request.remoteAddress());
     scheduleFlush();
     Reply reply;
-    reply.status = StatusCode::Unauthorized;
+    reply.status = 401;
     reply.json = compactJson(errorObject(
         missing ? QStringLiteral("Missing authorization header") : QStringLiteral("Wrong authorization header")));
     return reply;
 }
 
-void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *socket, QHttpServerResponder &&responder)
+void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     if (!m_secret.isEmpty() && !constantTimeEquals(request.value(QByteArrayLiteral("authorization")), m_secret)) {
-        answer(socket, std::move(responder), reject(request));
+        answer(socket, reject(request));
         return;
     }
 
@@ -302,7 +343,7 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
     if (outcome.valid) {
         reply.json = compactJson(QJsonObject { { QStringLiteral("ok"), true }, { QStringLiteral("id"), row.id } });
     } else {
-        reply.status = StatusCode::BadRequest;
+        reply.status = 400;
         reply.json = compactJson(QJsonObject {
             { QStringLiteral("ok"), false },
             { QStringLiteral("id"), row.id },
@@ -313,7 +354,7 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
 
     if (m_writer) {
         // Counted and handed to the GUI once committed (onCommitted).
-        answerAfterCommit(socket, std::move(responder), row.id, reply);
+        answerAfterCommit(socket, row.id, reply);
         m_writer->enqueue(event);
         return;
     }
@@ -321,40 +362,52 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
     ++m_stats.captured;
     if (!outcome.valid)
         ++m_stats.invalid;
-    answer(socket, std::move(responder), reply);
+    answer(socket, reply);
     m_pending.append(std::move(event));
     scheduleFlush();
 }
 
-void CaptureServer::writeReply(QHttpServerResponder &responder, const Reply &reply)
+void CaptureServer::writeReply(QTcpSocket *socket, const Reply &reply)
 {
-    // Header by header: the responder's own write() takes its headers only as an initializer list.
-    responder.writeStatusLine(reply.status);
-    if (!reply.headOnly)
-        responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+    HttpWire::Headers headers;
     if (!reply.allow.isEmpty())
-        responder.writeHeader(QByteArrayLiteral("Allow"), reply.allow);
+        headers.append({ QByteArrayLiteral("Allow"), reply.allow });
+    if (reply.close)
+        headers.append({ QByteArrayLiteral("Connection"), QByteArrayLiteral("close") });
+    else if (reply.keepAlive)
+        headers.append({ QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive") });
     // A HEAD answer has the headers of the answer to a GET but never a body.
-    const QByteArray body = reply.headOnly ? QByteArray() : reply.json;
-    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
-    responder.writeBody(body);
+    socket->write(
+        HttpWire::response(reply.status, QByteArrayLiteral("application/json"), reply.json, headers, reply.headOnly));
+    // The guard closes the connection after a closing answer, and learns when nothing is owed.
+    if (ConnectionGuard *guard = ConnectionGuard::of(socket))
+        guard->answerWritten(reply.close);
 }
 
-void CaptureServer::answer(QTcpSocket *socket, QHttpServerResponder &&responder, const Reply &reply)
+void CaptureServer::applyConnectionRules(QTcpSocket *socket, Reply &reply)
 {
+    if (const ConnectionGuard *guard = ConnectionGuard::of(socket)) {
+        reply.close = reply.close || guard->closeAfterAnswer();
+        reply.keepAlive = !reply.close && guard->keepAliveHeaderNeeded();
+    }
+}
+
+void CaptureServer::answer(QTcpSocket *socket, Reply reply)
+{
+    applyConnectionRules(socket, reply);
     const auto it = m_connections.find(socket);
     if (it == m_connections.end()) {
         // Nothing earlier waits, and the socket is alive: we are inside its request handler.
-        writeReply(responder, reply);
+        writeReply(socket, reply);
         return;
     }
-    PendingAnswer &pending = it->second.answers.emplace_back(std::move(responder));
+    PendingAnswer &pending = it->second.answers.emplace_back();
     pending.reply = reply;
 }
 
-void CaptureServer::answerAfterCommit(
-    QTcpSocket *socket, QHttpServerResponder &&responder, qint64 eventId, const Reply &reply)
+void CaptureServer::answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply reply)
 {
+    applyConnectionRules(socket, reply);
     auto it = m_connections.find(socket);
     if (it == m_connections.end()) {
         it = m_connections.emplace(socket, Connection {}).first;
@@ -362,7 +415,7 @@ void CaptureServer::answerAfterCommit(
         // The map is keyed by address: forget the entry before another socket can get the same one.
         connect(socket, &QObject::destroyed, this, &CaptureServer::forgetSocket, Qt::UniqueConnection);
     }
-    PendingAnswer &pending = it->second.answers.emplace_back(std::move(responder));
+    PendingAnswer &pending = it->second.answers.emplace_back();
     pending.awaitedId = eventId;
     pending.reply = reply;
     m_awaiting.insert(eventId, socket);
@@ -380,8 +433,13 @@ void CaptureServer::resolve(qint64 eventId, const Reply *replacement)
     for (PendingAnswer &pending : it->second.answers) {
         if (pending.awaitedId == eventId) {
             pending.awaitedId = 0;
-            if (replacement)
+            if (replacement) {
+                // The connection's rules were taken when the request came in.
+                const Reply original = pending.reply;
                 pending.reply = *replacement;
+                pending.reply.close = original.close;
+                pending.reply.keepAlive = original.keepAlive;
+            }
             break;
         }
     }
@@ -396,8 +454,14 @@ void CaptureServer::writeReady(ConnectionMap::iterator it)
         return;
     }
     while (!connection.answers.empty() && connection.answers.front().awaitedId == 0) {
-        writeReply(connection.answers.front().responder, connection.answers.front().reply);
+        // Nothing is read after a request that closes the connection, so nothing follows its answer.
+        const Reply reply = connection.answers.front().reply;
         connection.answers.pop_front();
+        writeReply(connection.socket, reply);
+        if (reply.close || !connection.socket) {
+            dropConnection(it);
+            return;
+        }
     }
     if (connection.answers.empty())
         m_connections.erase(it);
@@ -405,7 +469,6 @@ void CaptureServer::writeReady(ConnectionMap::iterator it)
 
 void CaptureServer::dropConnection(ConnectionMap::iterator it)
 {
-    // The responders are dropped unwritten: their destructor does not touch the socket.
     for (const PendingAnswer &pending : it->second.answers) {
         if (pending.awaitedId != 0)
             m_awaiting.remove(pending.awaitedId);
@@ -477,7 +540,7 @@ void CaptureServer::onCommitFailed(const QList<CapturedEvent> &events, const QSt
 {
     m_stats.lastStoreError = error;
     Reply reply;
-    reply.status = StatusCode::ServiceUnavailable;
+    reply.status = 503;
     reply.json = compactJson(errorObject(QStringLiteral("Could not store the event: %1").arg(error)));
     for (const CapturedEvent &event : events) {
         if (takeImported(event.row.id))
@@ -486,6 +549,28 @@ void CaptureServer::onCommitFailed(const QList<CapturedEvent> &events, const QSt
         resolve(event.row.id, &reply);
     }
     reportStoreError();
+    scheduleFlush();
+}
+
+void CaptureServer::onRefused(ConnectionSupervisor::Refusal reason)
+{
+    switch (reason) {
+    case ConnectionSupervisor::Refusal::BodyTooLarge:
+        ++m_stats.tooLarge;
+        break;
+    case ConnectionSupervisor::Refusal::HeadTooLarge:
+        ++m_stats.headerTooLarge;
+        break;
+    case ConnectionSupervisor::Refusal::TimedOut:
+        ++m_stats.timedOut;
+        break;
+    case ConnectionSupervisor::Refusal::ConnectionLimit:
+        ++m_stats.refusedConnections;
+        break;
+    case ConnectionSupervisor::Refusal::Malformed:
+        ++m_stats.malformed;
+        break;
+    }
     scheduleFlush();
 }
 

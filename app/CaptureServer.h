@@ -3,12 +3,12 @@
 #include "CaptureConfig.h"
 #include "CaptureStats.h"
 #include "CapturedEvent.h"
+#include "ConnectionSupervisor.h"
 #include "RetryTracker.h"
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
 #include <QHash>
-#include <QHttpServerResponder>
 #include <QList>
 #include <QPointer>
 #include <QTimer>
@@ -28,6 +28,11 @@ class StoreWriter;
 // per-connection queue, and a connection's answers leave in request order even when a later
 // request could be answered at once. Only committed events reach the GUI; a failed commit is
 // answered 503 so that Thena retries.
+//
+// In front of QHttpServer, each connection is watched by a ConnectionGuard (limits, timeouts,
+// Connection: close, 100-continue) under one ConnectionSupervisor (connection cap, counting).
+// Answers are written as bytes (HttpWire), not through QHttpServerResponder, so they can wait in
+// a queue and carry Connection headers.
 //
 // Lives in the capture worker thread (see CaptureService): create it, call listen() and destroy
 // it there. QAbstractHttpServer rather than QHttpServer because its router would need a rule per
@@ -50,15 +55,22 @@ public:
     ~CaptureServer() override;
 
     // Listens on config.address and config.port (0 picks a free port) through a QTcpServer of our
-    // own, and takes config.secret. Closes any previous listener first. On failure errorString()
-    // names the address, the port and the OS reason.
+    // own, and takes config.secret and the limits. With config.certFile/keyFile it serves HTTPS
+    // only. Closes any previous listener first. On failure errorString() names the address, the
+    // port and the OS reason, or what is wrong with the certificate or key.
     bool listen(const CaptureConfig &config);
     // Waits for the store to commit what it was given and answers those deliveries, hands over
     // what is pending, stops listening and drops open connections.
     void close();
     bool isListening() const;
     quint16 port() const; // the real port, 0 when not listening
-    QUrl url() const; // http://address:port/, empty when not listening
+    QUrl url() const; // http(s)://address:port/, empty when not listening
+    bool isTls() const { return m_tls; }
+    // Connections counted against config.maxConnections, and those closing after a last answer.
+    int openConnections() const { return m_supervisor->openConnections(); }
+    int closingConnections() const { return m_supervisor->closingConnections(); }
+    // The limits in force: config's, with defaults for values of 0 or less.
+    static ConnectionSupervisor::Limits limitsOf(const CaptureConfig &config);
     QString errorString() const { return m_errorString; }
 
     // Makes deliveries durable: each is queued to the writer and answered when its transaction
@@ -107,19 +119,16 @@ private:
     // An answer as data, so it can wait in a connection's queue.
     struct Reply
     {
-        QHttpServerResponder::StatusCode status = QHttpServerResponder::StatusCode::Ok;
+        int status = 200;
         QByteArray json;
         QByteArray allow; // the Allow header, when not empty
         bool headOnly = false; // a HEAD answer: no body, Content-Length 0
+        bool close = false; // Connection: close, then the connection ends (the client asked, or HTTP/1.0)
+        bool keepAlive = false; // Connection: keep-alive, for an HTTP/1.0 client that asked for it
     };
 
     struct PendingAnswer
     {
-        explicit PendingAnswer(QHttpServerResponder &&responder)
-            : responder(std::move(responder))
-        { }
-
-        QHttpServerResponder responder;
         qint64 awaitedId = 0; // the event whose commit this answer waits for; 0 when ready
         Reply reply;
     };
@@ -127,27 +136,29 @@ private:
     // Exists only while its oldest answer waits for a commit.
     struct Connection
     {
-        // Writing through a responder whose socket is gone is a use-after-free in 6.4.
-        QPointer<QTcpSocket> socket;
-        // Not a QList: QHttpServerResponder is move-constructible but not move-assignable.
+        QPointer<QTcpSocket> socket; // written only while alive
         std::deque<PendingAnswer> answers;
     };
     using ConnectionMap = std::unordered_map<const QObject *, Connection>;
 
-    void handlePost(const QHttpServerRequest &request, QTcpSocket *socket, QHttpServerResponder &&responder);
+    void handlePost(const QHttpServerRequest &request, QTcpSocket *socket);
     Reply getReply(const QHttpServerRequest &request) const;
     Reply reject(const QHttpServerRequest &request);
 
+    // Both are called while QHttpServer dispatches the request, and take from the connection's
+    // guard whether the answer closes the connection.
     // Writes now, unless earlier answers on the same connection still wait; then queues behind them.
-    void answer(QTcpSocket *socket, QHttpServerResponder &&responder, const Reply &reply);
-    void answerAfterCommit(QTcpSocket *socket, QHttpServerResponder &&responder, qint64 eventId, const Reply &reply);
+    void answer(QTcpSocket *socket, Reply reply);
+    void answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply reply);
+    static void applyConnectionRules(QTcpSocket *socket, Reply &reply);
     // Makes the answer waiting for eventId ready (replaced when replacement is given) and writes
     // what is ready at the front of its connection.
     void resolve(qint64 eventId, const Reply *replacement);
     void writeReady(ConnectionMap::iterator it);
     void dropConnection(ConnectionMap::iterator it);
     void forgetSocket(QObject *socket);
-    static void writeReply(QHttpServerResponder &responder, const Reply &reply);
+    static void writeReply(QTcpSocket *socket, const Reply &reply);
+    void onRefused(ConnectionSupervisor::Refusal reason);
 
     // True when id is an imported event's (and forgets the ranges below it).
     bool takeImported(qint64 id);
@@ -161,6 +172,8 @@ private:
     void scheduleFlush();
 
     QPointer<QTcpServer> m_tcpServer;
+    ConnectionSupervisor *m_supervisor;
+    bool m_tls = false;
     QPointer<StoreWriter> m_writer;
     CaptureConfig m_config;
     QByteArray m_secret;

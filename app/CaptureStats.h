@@ -16,11 +16,20 @@ struct CaptureStats
     quint64 storeFailures = 0; // deliveries answered 503 because their transaction failed; not kept
     QString lastStoreError; // why the last of those failed, empty if none
 
+    // Refused by the connection guard (see ConnectionSupervisor::Refusal); none of them is kept.
+    quint64 tooLarge = 0; // 413: body over the limit
+    quint64 headerTooLarge = 0; // 431 (or 414): request head over the limit
+    quint64 timedOut = 0; // 408, or closed without ever sending a request
+    quint64 refusedConnections = 0; // over the connection cap
+    quint64 malformed = 0; // 400/417/501/505: HTTP that cannot be read reliably
+
     friend bool operator==(const CaptureStats &a, const CaptureStats &b)
     {
         return a.captured == b.captured && a.invalid == b.invalid && a.rejected == b.rejected
             && a.lastRejectedMs == b.lastRejectedMs && a.lastRejectedAddress == b.lastRejectedAddress
-            && a.storeFailures == b.storeFailures && a.lastStoreError == b.lastStoreError;
+            && a.storeFailures == b.storeFailures && a.lastStoreError == b.lastStoreError && a.tooLarge == b.tooLarge
+            && a.headerTooLarge == b.headerTooLarge && a.timedOut == b.timedOut
+            && a.refusedConnections == b.refusedConnections && a.malformed == b.malformed;
     }
     friend bool operator!=(const CaptureStats &a, const CaptureStats &b) { return !(a == b); }
 };

@@ -90,20 +90,31 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
         QStringLiteral("Read the expected authorization value from FILE."), QStringLiteral("FILE"));
     const QCommandLineOption headlessOption(
         QStringLiteral("headless"), QStringLiteral("No window: print one JSON line per captured event to stdout."));
-    const QCommandLineOption storeOption(
-        QStringLiteral("store"),
+    const QCommandLineOption storeOption(QStringLiteral("store"),
         QStringLiteral("The capture file (SQLite). Default: events.sqlite in the application data folder."),
         QStringLiteral("FILE"));
-    const QCommandLineOption noStoreOption(QStringLiteral("no-store"),
-                                           QStringLiteral("Keep events in memory only; nothing is written."));
+    const QCommandLineOption noStoreOption(
+        QStringLiteral("no-store"), QStringLiteral("Keep events in memory only; nothing is written."));
     const QCommandLineOption keepEventsOption(QStringLiteral("keep-events"),
-                                              QStringLiteral("Retention: keep at most N events (0 = no limit)."),
-                                              QStringLiteral("N"));
+        QStringLiteral("Retention: keep at most N events (0 = no limit)."), QStringLiteral("N"));
     const QCommandLineOption keepDaysOption(QStringLiteral("keep-days"),
-                                            QStringLiteral("Retention: drop events older than D days (0 = no limit)."),
-                                            QStringLiteral("D"));
-    parser.addOptions({ listenOption, secretOption, secretFileOption, headlessOption, storeOption, noStoreOption,
-                        keepEventsOption, keepDaysOption });
+        QStringLiteral("Retention: drop events older than D days (0 = no limit)."), QStringLiteral("D"));
+    const QCommandLineOption tlsCertOption(QStringLiteral("tls-cert"),
+        QStringLiteral("Serve HTTPS with this certificate (PEM); needs --tls-key."), QStringLiteral("FILE"));
+    const QCommandLineOption tlsKeyOption(QStringLiteral("tls-key"),
+        QStringLiteral("The certificate's unencrypted private key (PEM)."), QStringLiteral("FILE"));
+    const QCommandLineOption maxBodyOption(QStringLiteral("max-body"),
+        QStringLiteral("Largest body accepted, in bytes (K and M suffixes work; "
+                       "default 10M). Larger ones get 413."),
+        QStringLiteral("SIZE"));
+    const QCommandLineOption idleTimeoutOption(QStringLiteral("idle-timeout"),
+        QStringLiteral("Seconds a connection may take to send a complete request (default 30)."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption maxConnectionsOption(QStringLiteral("max-connections"),
+        QStringLiteral("Simultaneous connections (default 256)."), QStringLiteral("N"));
+    parser.addOptions(
+        { listenOption, secretOption, secretFileOption, headlessOption, storeOption, noStoreOption, keepEventsOption,
+            keepDaysOption, tlsCertOption, tlsKeyOption, maxBodyOption, idleTimeoutOption, maxConnectionsOption });
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -173,6 +184,56 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
     if (!parseCount(keepEventsOption, &options.capture.retainEvents)
         || !parseCount(keepDaysOption, &options.capture.retainDays))
         return result;
+
+    if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption)) {
+        result.status = Status::Error;
+        result.message = QStringLiteral("HTTPS needs both --tls-cert and --tls-key.");
+        return result;
+    }
+    options.capture.certFile = parser.value(tlsCertOption);
+    options.capture.keyFile = parser.value(tlsKeyOption);
+    if (parser.isSet(maxBodyOption)) {
+        QString text = parser.value(maxBodyOption).trimmed().toUpper();
+        qint64 unit = 1;
+        if (text.endsWith(QLatin1Char('K')))
+            unit = 1024;
+        else if (text.endsWith(QLatin1Char('M')))
+            unit = 1024 * 1024;
+        if (unit != 1)
+            text.chop(1);
+        bool ok = false;
+        const qint64 value = text.toLongLong(&ok);
+        if (!ok || value <= 0) {
+            result.status = Status::Error;
+            result.message = QStringLiteral("--max-body takes a size such as 10M, 512K or 1048576, not \"%1\"")
+                                 .arg(parser.value(maxBodyOption));
+            return result;
+        }
+        options.capture.maxBodyBytes = value * unit;
+    }
+    const auto parsePositive = [&](const QCommandLineOption &option, qint64 max, qint64 *out) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const qint64 value = parser.value(option).toLongLong(&ok);
+        if (!ok || value <= 0 || value > max) {
+            result.status = Status::Error;
+            result.message = QStringLiteral("--%1 takes a whole number from 1 to %2, not \"%3\"")
+                                 .arg(option.names().constFirst())
+                                 .arg(max)
+                                 .arg(parser.value(option));
+            return false;
+        }
+        *out = value;
+        return true;
+    };
+    qint64 idleSeconds = options.capture.idleTimeoutMs / 1000;
+    qint64 maxConnections = options.capture.maxConnections;
+    if (!parsePositive(idleTimeoutOption, 3600, &idleSeconds)
+        || !parsePositive(maxConnectionsOption, 100000, &maxConnections))
+        return result;
+    options.capture.idleTimeoutMs = static_cast<qint32>(idleSeconds * 1000);
+    options.capture.maxConnections = static_cast<qint32>(maxConnections);
 
     if (parser.isSet(secretOption) && parser.isSet(secretFileOption)) {
         result.status = Status::Error;

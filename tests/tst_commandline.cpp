@@ -115,6 +115,35 @@ private slots:
         QCOMPARE(result.status, CommandLine::Status::Error);
     }
 
+    void limitsAndTls()
+    {
+        auto result = CommandLine::parse(
+            { QStringLiteral("x"), QStringLiteral("--max-body"), QStringLiteral("2M"), QStringLiteral("--idle-timeout"),
+                QStringLiteral("5"), QStringLiteral("--max-connections"), QStringLiteral("10"),
+                QStringLiteral("--tls-cert"), QStringLiteral("c.pem"), QStringLiteral("--tls-key"),
+                QStringLiteral("k.pem") },
+            QProcessEnvironment());
+        QCOMPARE(result.status, CommandLine::Status::Ok);
+        QCOMPARE(result.options.capture.maxBodyBytes, 2 * 1024 * 1024);
+        QCOMPARE(result.options.capture.idleTimeoutMs, 5000);
+        QCOMPARE(result.options.capture.maxConnections, 10);
+        QCOMPARE(result.options.capture.certFile, QStringLiteral("c.pem"));
+        QVERIFY(result.options.capture.usesTls());
+
+        result = CommandLine::parse({ QStringLiteral("x") }, QProcessEnvironment());
+        QCOMPARE(result.options.capture.maxBodyBytes, 10 * 1024 * 1024);
+        QVERIFY(!result.options.capture.usesTls());
+
+        for (const QStringList &bad : { QStringList { QStringLiteral("--max-body"), QStringLiteral("lots") },
+                 QStringList { QStringLiteral("--idle-timeout"), QStringLiteral("0") },
+                 QStringList { QStringLiteral("--max-connections"), QStringLiteral("-3") },
+                 QStringList { QStringLiteral("--tls-cert"), QStringLiteral("c.pem") } }) {
+            result = CommandLine::parse(QStringList { QStringLiteral("x") } + bad, QProcessEnvironment());
+            QCOMPARE(result.status, CommandLine::Status::Error);
+            QVERIFY(!result.message.isEmpty());
+        }
+    }
+
     void needsNoWindow()
     {
         QVERIFY(CommandLine::needsNoWindow({ QStringLiteral("x"), QStringLiteral("--headless") }));

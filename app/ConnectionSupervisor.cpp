@@ -1,0 +1,125 @@
+#include "ConnectionSupervisor.h"
+
+#include "ConnectionGuard.h"
+
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <algorithm>
+#include <unistd.h>
+
+ConnectionSupervisor::ConnectionSupervisor(QObject *parent)
+    : QObject(parent)
+{
+    m_clock.start();
+    connect(&m_sweepTimer, &QTimer::timeout, this, &ConnectionSupervisor::sweep);
+    setLimits(Limits());
+}
+
+ConnectionSupervisor::~ConnectionSupervisor()
+{
+    // Guards outliving us (their sockets belong to a listener) must not call back.
+    const QSet<ConnectionGuard *> guards = m_guards;
+    for (ConnectionGuard *guard : guards)
+        guard->forgetSupervisor();
+}
+
+void ConnectionSupervisor::setLimits(const Limits &limits)
+{
+    m_limits = limits;
+    // A quarter of the timeout keeps a timeout's lateness small without waking up for nothing.
+    m_sweepTimer.setInterval(std::clamp(m_limits.idleTimeoutMs / 4, 10, 1000));
+}
+
+bool ConnectionSupervisor::overCap()
+{
+    if (m_open < m_limits.maxConnections)
+        return false;
+    count(Refusal::ConnectionLimit);
+    return true;
+}
+
+QTcpSocket *ConnectionSupervisor::acceptPlain(qintptr descriptor, QTcpServer *server)
+{
+    const bool refuse = overCap();
+    // Answering a refusal costs a socket for up to DrainTimeoutMs; past that many closing
+    // connections, the descriptor is just closed.
+    if (refuse && m_closing >= std::max(m_limits.maxConnections, MinClosingConnections)) {
+        ::close(static_cast<int>(descriptor));
+        return nullptr;
+    }
+    auto *socket = new QTcpSocket(server);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        ::close(static_cast<int>(descriptor));
+        return nullptr;
+    }
+    auto *guard = new ConnectionGuard(socket, this, false);
+    if (refuse) {
+        guard->refuseOverCap();
+        return nullptr;
+    }
+    return socket;
+}
+
+void ConnectionSupervisor::handedOver(QTcpSocket *socket)
+{
+    if (ConnectionGuard *guard = ConnectionGuard::of(socket))
+        guard->handedOver();
+}
+
+bool ConnectionSupervisor::admit(qintptr descriptor)
+{
+    if (!overCap())
+        return true;
+    // No 503 here: it would need a TLS handshake first, which is what a flood costs us.
+    ::close(static_cast<int>(descriptor));
+    return false;
+}
+
+void ConnectionSupervisor::adoptTls(QSslSocket *socket)
+{
+    new ConnectionGuard(socket, this, true);
+}
+
+void ConnectionSupervisor::attach(ConnectionGuard *guard)
+{
+    m_guards.insert(guard);
+    ++m_open;
+    if (!m_sweepTimer.isActive())
+        m_sweepTimer.start();
+}
+
+void ConnectionSupervisor::detach(ConnectionGuard *guard)
+{
+    if (!m_guards.remove(guard))
+        return;
+    if (m_closingGuards.remove(guard))
+        --m_closing;
+    else
+        --m_open;
+}
+
+void ConnectionSupervisor::markClosing(ConnectionGuard *guard)
+{
+    if (!m_guards.contains(guard) || m_closingGuards.contains(guard))
+        return;
+    m_closingGuards.insert(guard);
+    --m_open;
+    ++m_closing;
+}
+
+void ConnectionSupervisor::sweep()
+{
+    if (m_guards.isEmpty()) {
+        m_sweepTimer.stop();
+        return;
+    }
+    const qint64 now = nowMs();
+    // A copy: a sweep may close connections (their guards go later, with their sockets).
+    const QList<ConnectionGuard *> guards = m_guards.values();
+    for (ConnectionGuard *guard : guards) {
+        if (m_guards.contains(guard))
+            guard->sweep(now);
+    }
+}
