@@ -1,5 +1,7 @@
 #pragma once
 
+#include "FailureDrill.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QMetaType>
@@ -33,6 +35,11 @@ struct CaptureConfig
     // falls back to plain HTTP.
     QString certFile;
     QString keyFile;
+
+    // A failure drill (--drill, or the Capture menu): the first attempts of each new body are
+    // answered with an error or late. Never read from or written to the settings, so a drill
+    // cannot survive a restart unnoticed.
+    FailureDrill::Config drill;
 
     bool usesTls() const { return !certFile.isEmpty() || !keyFile.isEmpty(); }
 };

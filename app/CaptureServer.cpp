@@ -105,6 +105,7 @@ bool CaptureServer::listen(const CaptureConfig &config)
     close();
     m_config = config;
     m_secret = config.secret;
+    m_drill.setConfig(config.drill);
     m_errorString.clear();
     const ConnectionSupervisor::Limits limits = limitsOf(config);
     m_supervisor->setLimits(limits);
@@ -352,9 +353,30 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
         });
     }
 
+    // A failure drill answers the first attempts of each new body with an error, or late, so that
+    // a sender's retries can be watched; the delivery is captured and shown all the same.
+    const FailureDrill::Decision drill = outcome.valid
+        ? m_drill.decide(FailureDrill::bodyKey(event.body, outcome.dedupKey), row.kind, row.receivedMs)
+        : FailureDrill::Decision();
+    if (drill.status != 0) {
+        reply.status = drill.status;
+        reply.json = compactJson(QJsonObject {
+            { QStringLiteral("ok"), false },
+            { QStringLiteral("id"), row.id },
+            { QStringLiteral("drill"), true },
+            { QStringLiteral("error"),
+                QStringLiteral("Failure drill: attempt %1 of this body answered %2")
+                    .arg(drill.attempt)
+                    .arg(drill.status) },
+        });
+    }
+
     if (m_writer) {
         // Counted and handed to the GUI once committed (onCommitted).
-        answerAfterCommit(socket, row.id, reply);
+        if (drill.delayMs > 0)
+            answerHeld(socket, row.id, reply, drill.delayMs);
+        else
+            answerAfterCommit(socket, row.id, reply);
         m_writer->enqueue(event);
         return;
     }
@@ -362,7 +384,10 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
     ++m_stats.captured;
     if (!outcome.valid)
         ++m_stats.invalid;
-    answer(socket, reply);
+    if (drill.delayMs > 0)
+        answerHeld(socket, 0, reply, drill.delayMs);
+    else
+        answer(socket, reply);
     m_pending.append(std::move(event));
     scheduleFlush();
 }
@@ -421,6 +446,42 @@ void CaptureServer::answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply 
     m_awaiting.insert(eventId, socket);
 }
 
+void CaptureServer::answerHeld(QTcpSocket *socket, qint64 awaitedId, Reply reply, int delayMs)
+{
+    applyConnectionRules(socket, reply);
+    auto it = m_connections.find(socket);
+    if (it == m_connections.end()) {
+        it = m_connections.emplace(socket, Connection {}).first;
+        it->second.socket = socket;
+        connect(socket, &QObject::destroyed, this, &CaptureServer::forgetSocket, Qt::UniqueConnection);
+    }
+    PendingAnswer &pending = it->second.answers.emplace_back();
+    pending.awaitedId = awaitedId;
+    pending.holdId = ++m_lastHoldId;
+    pending.reply = reply;
+    if (awaitedId != 0)
+        m_awaiting.insert(awaitedId, socket);
+    QTimer::singleShot(
+        delayMs, this, [this, connection = static_cast<const QObject *>(socket), holdId = pending.holdId] {
+            releaseHeld(connection, holdId);
+        });
+}
+
+void CaptureServer::releaseHeld(const QObject *connection, quint64 holdId)
+{
+    const auto it = m_connections.find(connection);
+    if (it == m_connections.end())
+        return; // the client left meanwhile
+    // Hold ids are never reused, so an entry for a new socket at the same address matches none.
+    for (PendingAnswer &pending : it->second.answers) {
+        if (pending.holdId == holdId) {
+            pending.holdId = 0;
+            writeReady(it);
+            return;
+        }
+    }
+}
+
 void CaptureServer::resolve(qint64 eventId, const Reply *replacement)
 {
     const QObject *key = m_awaiting.take(eventId);
@@ -453,7 +514,8 @@ void CaptureServer::writeReady(ConnectionMap::iterator it)
         dropConnection(it);
         return;
     }
-    while (!connection.answers.empty() && connection.answers.front().awaitedId == 0) {
+    while (!connection.answers.empty() && connection.answers.front().awaitedId == 0
+        && connection.answers.front().holdId == 0) {
         // Nothing is read after a request that closes the connection, so nothing follows its answer.
         const Reply reply = connection.answers.front().reply;
         connection.answers.pop_front();

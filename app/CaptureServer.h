@@ -4,6 +4,7 @@
 #include "CaptureStats.h"
 #include "CapturedEvent.h"
 #include "ConnectionSupervisor.h"
+#include "FailureDrill.h"
 #include "RetryTracker.h"
 
 #include <QAbstractHttpServer>
@@ -79,6 +80,12 @@ public:
     void setStoreWriter(StoreWriter *writer);
     bool isStoring() const { return !m_writer.isNull(); }
 
+    // Answers the first attempts of each new body as the drill says (see FailureDrill); the
+    // deliveries are captured all the same. Takes effect for the next delivery and starts
+    // counting afresh. listen() applies config.drill.
+    void setFailureDrill(const FailureDrill::Config &config) { m_drill.setConfig(config); }
+    FailureDrill::Config failureDrill() const { return m_drill.config(); }
+
     // The expected `authorization` header value; empty accepts every delivery.
     void setSecret(const QByteArray &secret) { m_secret = secret; }
     QByteArray secret() const { return m_secret; }
@@ -130,6 +137,7 @@ private:
     struct PendingAnswer
     {
         qint64 awaitedId = 0; // the event whose commit this answer waits for; 0 when ready
+        quint64 holdId = 0; // while not 0, a failure drill's delay holds this answer back
         Reply reply;
     };
 
@@ -150,6 +158,10 @@ private:
     // Writes now, unless earlier answers on the same connection still wait; then queues behind them.
     void answer(QTcpSocket *socket, Reply reply);
     void answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply reply);
+    // Queues reply behind the connection's earlier answers and holds it back for delayMs (a
+    // failure drill's delay); with awaitedId it also waits for that event's commit.
+    void answerHeld(QTcpSocket *socket, qint64 awaitedId, Reply reply, int delayMs);
+    void releaseHeld(const QObject *connection, quint64 holdId);
     static void applyConnectionRules(QTcpSocket *socket, Reply &reply);
     // Makes the answer waiting for eventId ready (replaced when replacement is given) and writes
     // what is ready at the front of its connection.
@@ -180,6 +192,8 @@ private:
     QString m_errorString;
     qint64 m_nextEventId = 1;
     RetryTracker m_retries;
+    FailureDrill m_drill;
+    quint64 m_lastHoldId = 0;
     CaptureStats m_stats;
     CaptureStats m_emittedStats;
     QList<CapturedEvent> m_pending;

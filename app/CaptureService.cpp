@@ -113,6 +113,14 @@ void CaptureService::setSecret(const QByteArray &secret)
             m_worker, [worker = m_worker, secret] { worker->setSecret(secret); }, Qt::QueuedConnection);
 }
 
+void CaptureService::setFailureDrill(const FailureDrill::Config &drill)
+{
+    m_config.drill = drill;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, drill] { worker->setFailureDrill(drill); }, Qt::QueuedConnection);
+}
+
 void CaptureService::setNextEventId(qint64 id)
 {
     m_nextEventId = id;

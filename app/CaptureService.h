@@ -35,6 +35,9 @@ public:
     void restart(const CaptureConfig &config);
 
     void setSecret(const QByteArray &secret);
+    // Turns a failure drill on, changes or ends it (an inactive config), for the running server and
+    // later starts; config().drill says what is in force. Counting starts afresh.
+    void setFailureDrill(const FailureDrill::Config &drill);
     // The id the next delivery gets, e.g. to continue a stored session's numbering.
     void setNextEventId(qint64 id);
 

@@ -99,6 +99,12 @@ void CaptureWorker::setSecret(const QByteArray &secret)
         m_server->setSecret(secret);
 }
 
+void CaptureWorker::setFailureDrill(const FailureDrill::Config &drill)
+{
+    if (m_server)
+        m_server->setFailureDrill(drill);
+}
+
 void CaptureWorker::setNextEventId(qint64 id)
 {
     m_resume.nextEventId = id;

@@ -43,6 +43,7 @@ public:
     // reported with storeFailed() and the server runs in memory; the file is left as it was.
     void start(const CaptureConfig &config, const CaptureResumePoint &resume);
     void setSecret(const QByteArray &secret);
+    void setFailureDrill(const FailureDrill::Config &drill);
     void setNextEventId(qint64 id);
     // Waits for the store to commit what it was given, hands over what is pending, closes and
     // destroys the server and the store; says where to continue.

@@ -1,5 +1,7 @@
 #include "CommandLine.h"
 
+#include "FailureDrill.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
@@ -112,9 +114,13 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
         QStringLiteral("SECONDS"));
     const QCommandLineOption maxConnectionsOption(QStringLiteral("max-connections"),
         QStringLiteral("Simultaneous connections (default 256)."), QStringLiteral("N"));
-    parser.addOptions(
-        { listenOption, secretOption, secretFileOption, headlessOption, storeOption, noStoreOption, keepEventsOption,
-            keepDaysOption, tlsCertOption, tlsKeyOption, maxBodyOption, idleTimeoutOption, maxConnectionsOption });
+    const QCommandLineOption drillOption(QStringLiteral("drill"),
+        QStringLiteral("Failure drill: answer the first N attempts of each new body with STATUS (500, 503, 429) "
+                       "or a delay (e.g. 2:503, 1:429:escalated, 3:30s). Off unless given; never saved."),
+        QStringLiteral("N:STATUS"));
+    parser.addOptions({ listenOption, secretOption, secretFileOption, headlessOption, storeOption, noStoreOption,
+        keepEventsOption, keepDaysOption, tlsCertOption, tlsKeyOption, maxBodyOption, idleTimeoutOption,
+        maxConnectionsOption, drillOption });
 
     Result result;
     if (!parser.parse(arguments)) {
@@ -185,6 +191,16 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
         || !parseCount(keepDaysOption, &options.capture.retainDays))
         return result;
 
+    if (parser.isSet(drillOption)) {
+        QString error;
+        const std::optional<FailureDrill::Config> drill = FailureDrill::parse(parser.value(drillOption), &error);
+        if (!drill) {
+            result.status = Status::Error;
+            result.message = QStringLiteral("--drill: ") + error;
+            return result;
+        }
+        options.capture.drill = *drill;
+    }
     if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption)) {
         result.status = Status::Error;
         result.message = QStringLiteral("HTTPS needs both --tls-cert and --tls-key.");

@@ -6,6 +6,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <algorithm>
+#include <sys/resource.h>
 #include <unistd.h>
 
 ConnectionSupervisor::ConnectionSupervisor(QObject *parent)
@@ -24,9 +25,22 @@ ConnectionSupervisor::~ConnectionSupervisor()
         guard->forgetSupervisor();
 }
 
+int ConnectionSupervisor::descriptorBoundCap(int wanted)
+{
+    // Each admitted connection may later close while as many refused ones drain, and the process
+    // needs descriptors of its own (the capture file, the listener, Qt's): past the limit accept()
+    // fails with EMFILE and a flood would stop the server rather than be refused.
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return wanted;
+    const qint64 affordable = (static_cast<qint64>(limit.rlim_cur) - ReservedDescriptors) / 2;
+    return static_cast<int>(std::clamp<qint64>(affordable, 1, wanted));
+}
+
 void ConnectionSupervisor::setLimits(const Limits &limits)
 {
     m_limits = limits;
+    m_limits.maxConnections = descriptorBoundCap(std::max(1, limits.maxConnections));
     // A quarter of the timeout keeps a timeout's lateness small without waking up for nothing.
     m_sweepTimer.setInterval(std::clamp(m_limits.idleTimeoutMs / 4, 10, 1000));
 }

@@ -50,11 +50,18 @@ public:
     // Connections over the cap are answered 503 while fewer than this many (or maxConnections,
     // if more) are closing; beyond that they are closed at once.
     static constexpr int MinClosingConnections = 64;
+    // Descriptors kept out of the connection cap for everything else the process opens.
+    static constexpr int ReservedDescriptors = 64;
+
+    // wanted, or less when the descriptor limit cannot carry that many connections (each may
+    // need a second descriptor while refused ones drain).
+    static int descriptorBoundCap(int wanted);
 
     explicit ConnectionSupervisor(QObject *parent = nullptr);
     ~ConnectionSupervisor() override;
 
-    // For connections accepted from now on.
+    // For connections accepted from now on. maxConnections is lowered to what the process's
+    // descriptor limit (RLIMIT_NOFILE) can carry; limits() tells the cap in force.
     void setLimits(const Limits &limits);
     const Limits &limits() const { return m_limits; }
     // The QAbstractHttpServer whose readyRead handler is cut off a connection once it is refused.

@@ -10,8 +10,12 @@ HeadlessRunner::HeadlessRunner(CaptureService *service, FILE *out, FILE *err, QO
     : QObject(parent)
     , m_out(out)
     , m_err(err)
+    , m_drill(service->config().drill)
 {
-    connect(service, &CaptureService::listening, this, &HeadlessRunner::onListening);
+    connect(service, &CaptureService::listening, this, [this, service](const QUrl &url) {
+        m_drill = service->config().drill;
+        onListening(url);
+    });
     connect(service, &CaptureService::failed, this, &HeadlessRunner::onFailed);
     connect(service, &CaptureService::eventsCaptured, this, &HeadlessRunner::onEvents);
     connect(service, &CaptureService::storeOpened, this, [this](const QString &path, qint64 maxId) {
@@ -55,6 +59,8 @@ void HeadlessRunner::report(const QString &line)
 void HeadlessRunner::onListening(const QUrl &url)
 {
     report(QStringLiteral("listening on ") + url.toString());
+    if (m_drill.isActive())
+        report(QStringLiteral("FAILURE DRILL ACTIVE: ") + FailureDrill::describe(m_drill));
 }
 
 void HeadlessRunner::onFailed(const QString &message)

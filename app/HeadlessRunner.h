@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CapturedEvent.h"
+#include "FailureDrill.h"
 
 #include <QObject>
 #include <QUrl>
@@ -32,4 +33,5 @@ private:
 
     FILE *m_out;
     FILE *m_err;
+    FailureDrill::Config m_drill;
 };

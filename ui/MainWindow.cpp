@@ -9,6 +9,7 @@
 #include "EventStore.h"
 #include "EventTableModel.h"
 #include "ExportDialog.h"
+#include "FailureDrillDialog.h"
 #include "FilterBar.h"
 #include "InsightsDashboard.h"
 #include "JsonLinesCodec.h"
@@ -83,6 +84,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     , m_rateLabel(new QLabel(this))
     , m_rejectedLabel(new QLabel(this))
     , m_pausedLabel(new QLabel(this))
+    , m_drillLabel(new QLabel(this))
     , m_rateTimer(new QTimer(this))
 {
     setWindowTitle(QStringLiteral("Thena Inspector"));
@@ -253,6 +255,11 @@ void MainWindow::buildLayout()
     m_pausedLabel->setStyleSheet(QStringLiteral("color: #8a5a00; font-weight: bold;"));
     m_pausedLabel->hide();
     statusBar()->addWidget(m_listenLabel, 1);
+    m_drillLabel->setObjectName(QStringLiteral("drillLabel"));
+    m_drillLabel->setTextFormat(Qt::PlainText);
+    m_drillLabel->setStyleSheet(QStringLiteral("color: white; background: #b3261e; padding: 1px 6px;"));
+    m_drillLabel->hide();
+    statusBar()->addPermanentWidget(m_drillLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->addPermanentWidget(m_pausedLabel);
     statusBar()->addPermanentWidget(m_countLabel);
@@ -311,6 +318,7 @@ void MainWindow::buildActions()
     captureMenu->addSeparator();
     captureMenu->addAction(QStringLiteral("&Settings…"), this, &MainWindow::openSettings);
     captureMenu->addAction(QStringLiteral("Alert &Rules…"), this, &MainWindow::openAlertRules);
+    captureMenu->addAction(QStringLiteral("&Failure Drill…"), this, &MainWindow::openFailureDrill);
     QAction *keepInTray = captureMenu->addAction(QStringLiteral("&Keep Capturing in the Tray When Closed"));
     keepInTray->setCheckable(true);
     keepInTray->setChecked(m_tray->keepCapturingInTray());
@@ -392,6 +400,7 @@ void MainWindow::onListening(const QUrl &url)
                                                                   : QStringLiteral("secret required");
     m_listenLabel->setText(QStringLiteral("Listening on %1 (%2)").arg(url.toString(), secretNote));
     m_listenLabel->setStyleSheet(QString());
+    updateDrillLabel();
     m_welcome->setEndpoint(url);
     m_welcome->setSecret(m_options.capture.secret);
     m_tray->setStatusText(QStringLiteral("Listening on %1").arg(url.toString()));
@@ -1051,6 +1060,24 @@ void MainWindow::openReplay()
 void MainWindow::showInsights()
 {
     m_views->setCurrentWidget(m_insights);
+}
+
+void MainWindow::openFailureDrill()
+{
+    FailureDrillDialog dialog(m_service->config().drill, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_options.capture.drill = dialog.config();
+    m_service->setFailureDrill(dialog.config());
+    updateDrillLabel();
+}
+
+void MainWindow::updateDrillLabel()
+{
+    // A drill makes Thena see failures on purpose: it must never go unnoticed.
+    const FailureDrill::Config drill = m_options.capture.drill;
+    m_drillLabel->setVisible(drill.isActive());
+    m_drillLabel->setText(QStringLiteral("DRILL: ") + FailureDrill::describe(drill));
 }
 
 void MainWindow::openAlertRules()

@@ -123,6 +123,8 @@ private:
     std::function<std::unique_ptr<EventBodySource>()> bodySourceFactory() const;
     void showAbout();
     void openAlertRules();
+    void openFailureDrill();
+    void updateDrillLabel();
     void showTableMenu(const QPoint &pos);
     void followSelectedRequest();
     void openReplay();
@@ -149,6 +151,7 @@ private:
     QLabel *m_rateLabel;
     QLabel *m_rejectedLabel;
     QLabel *m_pausedLabel;
+    QLabel *m_drillLabel;
     QTimer *m_rateTimer;
     QAction *m_pauseAction = nullptr;
     QMenu *m_recentMenu = nullptr;
