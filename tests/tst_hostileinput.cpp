@@ -10,11 +10,13 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <memory>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
@@ -124,6 +126,7 @@ private slots:
     void trickledBodyTimesOut();
     void idleAfterRequestIsNotCounted();
     void connectionCap();
+    void capFollowsDescriptorLimit();
     void refusalWaitsForOwedAnswers();
     void continueWaitsForOwedAnswers();
     void limitsFromServiceConfig();
@@ -636,6 +639,19 @@ void TestHostileInput::connectionCap()
     QVERIFY(response);
     QCOMPARE(response->status, 200);
     QCOMPARE(harness.stats().refusedConnections, quint64(kExtra));
+}
+
+void TestHostileInput::capFollowsDescriptorLimit()
+{
+    // A cap the process cannot carry would end in EMFILE: accept() failing instead of refusals.
+    rlimit saved {};
+    QCOMPARE(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    const auto restore = qScopeGuard([&saved] { setrlimit(RLIMIT_NOFILE, &saved); });
+    rlimit lowered = saved;
+    lowered.rlim_cur = 264;
+    QCOMPARE(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+    QCOMPARE(ConnectionSupervisor::descriptorBoundCap(256), (264 - ConnectionSupervisor::ReservedDescriptors) / 2);
+    QCOMPARE(ConnectionSupervisor::descriptorBoundCap(20), 20);
 }
 
 void TestHostileInput::refusalWaitsForOwedAnswers()
