@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QStandardPaths>
+#include <limits>
 
 namespace {
 const QString kSecretEnv = QStringLiteral("THENA_INSPECTOR_SECRET");
@@ -219,7 +220,7 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
             text.chop(1);
         bool ok = false;
         const qint64 value = text.toLongLong(&ok);
-        if (!ok || value <= 0) {
+        if (!ok || value <= 0 || value > std::numeric_limits<qint64>::max() / unit) {
             result.status = Status::Error;
             result.message = QStringLiteral("--max-body takes a size such as 10M, 512K or 1048576, not \"%1\"")
                                  .arg(parser.value(maxBodyOption));

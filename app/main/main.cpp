@@ -27,8 +27,10 @@ int runHeadless(const InspectorOptions &options)
     UnixSignalWatcher signalWatcher;
     signalWatcher.watch(SIGINT);
     signalWatcher.watch(SIGTERM);
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, qApp, [] { QCoreApplication::exit(0); });
-    QObject::connect(&runner, &HeadlessRunner::finished, qApp, [](int code) { QCoreApplication::exit(code); });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, QCoreApplication::instance(),
+        [] { QCoreApplication::exit(0); });
+    QObject::connect(&runner, &HeadlessRunner::finished, QCoreApplication::instance(),
+        [](int code) { QCoreApplication::exit(code); });
     service.start(options.capture);
     const int code = QCoreApplication::exec();
     service.stop();
