@@ -1,5 +1,6 @@
 #include "JsonTreeModel.h"
 
+#include <QStringDecoder>
 #include <cstring>
 #include <utility>
 
@@ -244,8 +245,12 @@ private:
         ++m_p; // the opening quote
         const char *run = m_p;
         const auto flushRun = [&] {
-            if (m_p != run)
-                out += QString::fromUtf8(run, m_p - run);
+            // Not QString::fromUtf8: it drops a U+FEFF at the start of the run, and a string may
+            // legitimately begin with one (or hold one right after an escape).
+            if (m_p != run) {
+                QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+                out += decoder.decode(QByteArrayView(run, m_p - run));
+            }
         };
         for (;;) {
             if (m_p == m_end)

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void headers();
     void indentedJson();
     void nestingLimit();
+    void byteOrderMarksInsideStringsSurvive();
 };
 
 void TestJsonTreeModel::samples_data()
@@ -416,6 +417,20 @@ void TestJsonTreeModel::nestingLimit()
     QVERIFY(model.setJson(QByteArray(1024, '[') + QByteArray(1024, ']'))); // as deep as QJsonDocument goes
     QVERIFY(!model.setJson(QByteArray(100000, '[') + QByteArray(100000, ']')));
     QVERIFY(model.errorString().contains(QStringLiteral("nested")));
+}
+
+void TestJsonTreeModel::byteOrderMarksInsideStringsSurvive()
+{
+    // Found by the payload fuzzer: U+FEFF at a string's start or after an escape was dropped.
+    JsonTreeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(model.setJson("[\"\xef\xbb\xbfX\", \"\\u0041\xef\xbb\xbf"
+                          "B\"]"));
+    QCOMPARE(model.rowCount(), 2);
+    const QString first = model.index(0, JsonTreeModel::ValueColumn).data(Qt::ToolTipRole).toString();
+    const QString second = model.index(1, JsonTreeModel::ValueColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY2(first.contains(QString(QChar(0xfeff)) + QLatin1Char('X')), qPrintable(first));
+    QVERIFY2(second.contains(QStringLiteral("A") + QChar(0xfeff) + QLatin1Char('B')), qPrintable(second));
 }
 
 QTEST_GUILESS_MAIN(TestJsonTreeModel)
