@@ -37,23 +37,6 @@ bool isCreate(const ThenaRequestDetails &details)
         || details.eventType.compare(QLatin1String("ticket:created"), Qt::CaseInsensitive) == 0;
 }
 
-// Present: not null, not "", not [], not {} (Thena's ways of saying "none").
-bool present(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        return false;
-    case QJsonValue::String:
-        return !value.toString().trimmed().isEmpty();
-    case QJsonValue::Array:
-        return !value.toArray().isEmpty();
-    case QJsonValue::Object:
-        return !value.toObject().isEmpty();
-    default:
-        return true;
-    }
-}
 } // namespace
 
 QString DerivedTimes::Span::text() const
@@ -99,7 +82,9 @@ DerivedTimes DerivedTimes::fromJson(const QJsonObject &root)
         const bool created = ThenaPayloadParser::valueText(field(root, "eventType"))
                                  .compare(QLatin1String("ticket:created"), Qt::CaseInsensitive)
             == 0;
-        if (created && (present(field(ticket, "assignedTo")) || present(field(ticket, "assignedAgent"))))
+        if (created
+            && (ThenaPayloadParser::isPresent(field(ticket, "assignedTo"))
+                || ThenaPayloadParser::isPresent(field(ticket, "assignedAgent"))))
             times.assignedAt = times.createdAt;
     } else {
         const QJsonObject request = field(root, "request").toObject();
@@ -109,9 +94,11 @@ DerivedTimes DerivedTimes::fromJson(const QJsonObject &root)
         const bool created
             = ThenaPayloadParser::valueText(field(root, "action")).compare(QLatin1String("CREATE"), Qt::CaseInsensitive)
             == 0;
-        times.escalated = present(field(request, "escalation_type")) || present(field(request, "escalation_details"))
-            || present(field(root, "escalation_type")) || present(field(root, "escalation_details"));
-        if (created && !times.escalated && present(field(request, "assignedTo")))
+        times.escalated = ThenaPayloadParser::isPresent(field(request, "escalation_type"))
+            || ThenaPayloadParser::isPresent(field(request, "escalation_details"))
+            || ThenaPayloadParser::isPresent(field(root, "escalation_type"))
+            || ThenaPayloadParser::isPresent(field(root, "escalation_details"));
+        if (created && !times.escalated && ThenaPayloadParser::isPresent(field(request, "assignedTo")))
             times.assignedAt = times.createdAt;
     }
     times.computeSpans();

@@ -54,27 +54,10 @@ QString nameOrEmail(const QJsonValue &value)
     return ThenaPayloadParser::valueText(value);
 }
 
-bool present(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        return false;
-    case QJsonValue::String:
-        return !value.toString().trimmed().isEmpty();
-    case QJsonValue::Array:
-        return !value.toArray().isEmpty();
-    case QJsonValue::Object:
-        return !value.toObject().isEmpty();
-    default:
-        return true;
-    }
-}
-
 bool hasEscalation(const QJsonObject &object)
 {
-    return present(object.value(QLatin1String("escalation_type")))
-        || present(object.value(QLatin1String("escalation_details")));
+    return ThenaPayloadParser::isPresent(object.value(QLatin1String("escalation_type")))
+        || ThenaPayloadParser::isPresent(object.value(QLatin1String("escalation_details")));
 }
 
 QStringList stringList(const QJsonValue &value)
@@ -376,4 +359,21 @@ ParseOutcome ThenaPayloadParser::parseObject(const QJsonObject &root, EventRow &
         row.kind = EventKind::Unknown;
     }
     return outcome;
+}
+
+bool ThenaPayloadParser::isPresent(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        return false;
+    case QJsonValue::String:
+        return !value.toString().trimmed().isEmpty();
+    case QJsonValue::Array:
+        return !value.toArray().isEmpty();
+    case QJsonValue::Object:
+        return !value.toObject().isEmpty();
+    default:
+        return true;
+    }
 }

@@ -36,6 +36,9 @@ public:
     // (1234.0 -> "1234"), booleans as "true"/"false"; null, arrays and objects give "".
     static QString valueText(const QJsonValue &value);
 
+    // Present: not null, not "", not [], not {} (Thena's ways of saying "none").
+    static bool isPresent(const QJsonValue &value);
+
     // eventType shown for an escalation that arrives without an `action` (the documented sample).
     static QString escalationEventType() { return QStringLiteral("ESCALATE"); }
 };
