@@ -430,9 +430,8 @@ void CaptureServer::answer(QTcpSocket *socket, Reply reply)
     pending.reply = reply;
 }
 
-void CaptureServer::answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply reply)
+CaptureServer::Connection &CaptureServer::connectionOf(QTcpSocket *socket)
 {
-    applyConnectionRules(socket, reply);
     auto it = m_connections.find(socket);
     if (it == m_connections.end()) {
         it = m_connections.emplace(socket, Connection {}).first;
@@ -440,7 +439,13 @@ void CaptureServer::answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply 
         // The map is keyed by address: forget the entry before another socket can get the same one.
         connect(socket, &QObject::destroyed, this, &CaptureServer::forgetSocket, Qt::UniqueConnection);
     }
-    PendingAnswer &pending = it->second.answers.emplace_back();
+    return it->second;
+}
+
+void CaptureServer::answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply reply)
+{
+    applyConnectionRules(socket, reply);
+    PendingAnswer &pending = connectionOf(socket).answers.emplace_back();
     pending.awaitedId = eventId;
     pending.reply = reply;
     m_awaiting.insert(eventId, socket);
@@ -449,13 +454,7 @@ void CaptureServer::answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply 
 void CaptureServer::answerHeld(QTcpSocket *socket, qint64 awaitedId, Reply reply, int delayMs)
 {
     applyConnectionRules(socket, reply);
-    auto it = m_connections.find(socket);
-    if (it == m_connections.end()) {
-        it = m_connections.emplace(socket, Connection {}).first;
-        it->second.socket = socket;
-        connect(socket, &QObject::destroyed, this, &CaptureServer::forgetSocket, Qt::UniqueConnection);
-    }
-    PendingAnswer &pending = it->second.answers.emplace_back();
+    PendingAnswer &pending = connectionOf(socket).answers.emplace_back();
     pending.awaitedId = awaitedId;
     pending.holdId = ++m_lastHoldId;
     pending.reply = reply;

@@ -157,6 +157,8 @@ private:
     // guard whether the answer closes the connection.
     // Writes now, unless earlier answers on the same connection still wait; then queues behind them.
     void answer(QTcpSocket *socket, Reply reply);
+    // The answer queue of a socket, created (and forgotten with the socket) on first use.
+    Connection &connectionOf(QTcpSocket *socket);
     void answerAfterCommit(QTcpSocket *socket, qint64 eventId, Reply reply);
     // Queues reply behind the connection's earlier answers and holds it back for delayMs (a
     // failure drill's delay); with awaitedId it also waits for that event's commit.
