@@ -20,6 +20,11 @@ struct EventRow
     qint32 retryGapSeconds = -1; // seconds since the previous attempt, -1 for a first delivery
     qint32 replies = -1; // -1 when the payload has no reply count
     qint32 sizeBytes = 0;
+    // Derived from this payload's own times (DerivedTimes::fromJson), -1 when it does not allow it.
+    qint64 toFirstResponseMs = -1;
+    qint64 toAssignmentMs = -1;
+    qint64 toCloseMs = -1;
+    bool escalated = false; // the payload carries an escalation
     QString requestId;
     QString title; // AI title, else title
     QString status;

@@ -1,5 +1,7 @@
 #include "ThenaPayloadParser.h"
 
+#include "DerivedTimes.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -125,6 +127,10 @@ void clearRow(EventRow &row)
     row.tags.clear();
     row.replies = -1;
     row.eventType.clear();
+    row.toFirstResponseMs = -1;
+    row.toAssignmentMs = -1;
+    row.toCloseMs = -1;
+    row.escalated = false;
 }
 
 void fillRequestShape(const QJsonObject &root, EventRow &row)
@@ -357,7 +363,13 @@ ParseOutcome ThenaPayloadParser::parseObject(const QJsonObject &root, EventRow &
         outcome.dedupKey = text(root, QLatin1String("eventId"));
     } else {
         row.kind = EventKind::Unknown;
+        return outcome;
     }
+    const DerivedTimes times = DerivedTimes::fromJson(root);
+    row.toFirstResponseMs = times.toFirstResponse.ms;
+    row.toAssignmentMs = times.toAssignment.ms;
+    row.toCloseMs = times.toClose.ms;
+    row.escalated = times.escalated || row.kind == EventKind::Escalated;
     return outcome;
 }
 

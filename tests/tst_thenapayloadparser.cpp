@@ -46,6 +46,8 @@ private Q_SLOTS:
     void typeMangledSamples();
     void truncatedSamples_data();
     void truncatedSamples();
+    void derivedTimes_data();
+    void derivedTimes();
 };
 
 namespace {
@@ -745,6 +747,66 @@ void TestThenaPayloadParser::truncatedSamples()
         QCOMPARE(row.kind, EventKind::Invalid);
         QVERIFY(outcome.errorOffset <= n);
     }
+}
+
+void TestThenaPayloadParser::derivedTimes_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<qint64>("toFirstResponseMs");
+    QTest::addColumn<qint64>("toAssignmentMs");
+    QTest::addColumn<qint64>("toCloseMs");
+    QTest::addColumn<bool>("escalated");
+
+    // Hand-computed: createdAt 2023-08-23T21:31:01.573Z, first_response_at Slack ts 1714988615.667009,
+    // closed_on 2023-08-23T21:55:58.034Z; an UPDATE says nothing about when the assignee came.
+    QTest::newRow("request-updated") << TestSupport::sample(QStringLiteral("request-updated.json"))
+                                     << qint64(22162354094) << qint64(-1) << qint64(1496461) << false;
+    // assignedTo is {}: not assigned at creation, so no assignment time.
+    QTest::newRow("request-created") << TestSupport::sample(QStringLiteral("request-created.json")) << qint64(-1)
+                                     << qint64(-1) << qint64(-1) << false;
+    QTest::newRow("request-escalated") << TestSupport::sample(QStringLiteral("request-escalated.json")) << qint64(-1)
+                                       << qint64(-1) << qint64(-1) << true;
+    QTest::newRow("platform-ticket-created") << TestSupport::sample(QStringLiteral("platform-ticket-created.json"))
+                                             << qint64(-1) << qint64(-1) << qint64(-1) << false;
+    QTest::newRow("created with assignee")
+        << QByteArray(R"({"action":"CREATE","request":{"createdAt":"2024-01-01T10:00:00Z",)"
+                      R"("assignedTo":{"name":"Ana"}}})")
+        << qint64(-1) << qint64(0) << qint64(-1) << false;
+    QTest::newRow("platform closed") << QByteArray(
+        R"({"eventType":"ticket:updated","payload":{"ticket":{"createdAt":"2024-01-01T10:00:00Z",)"
+        R"("closedAt":"2024-01-01T12:30:00.250Z"}}})")
+                                     << qint64(-1) << qint64(-1) << qint64(9000250) << false;
+    // A response before the request existed is no time at all, never a negative one.
+    QTest::newRow("response before creation")
+        << QByteArray(R"({"action":"UPDATE","request":{"createdAt":"2024-01-01T10:00:00Z",)"
+                      R"("first_response_at":"2024-01-01T09:00:00Z"}})")
+        << qint64(-1) << qint64(-1) << qint64(-1) << false;
+    QTest::newRow("escalated as update") << QByteArray(
+        R"({"action":"UPDATE","request":{"createdAt":"2024-01-01T10:00:00Z",)"
+        R"("first_response_at":"2024-01-01T10:00:42Z","escalation_type":"manual"}})")
+                                         << qint64(42000) << qint64(-1) << qint64(-1) << true;
+    QTest::newRow("no times") << QByteArray(R"({"action":"UPDATE","request":{}})") << qint64(-1) << qint64(-1)
+                              << qint64(-1) << false;
+}
+
+void TestThenaPayloadParser::derivedTimes()
+{
+    QFETCH(QByteArray, body);
+    EventRow row;
+    // Left over from a previous body: must not survive into this one.
+    row.toFirstResponseMs = row.toAssignmentMs = row.toCloseMs = 7;
+    row.escalated = true;
+    QVERIFY(ThenaPayloadParser::parse(body, row).valid);
+    QTEST(row.toFirstResponseMs, "toFirstResponseMs");
+    QTEST(row.toAssignmentMs, "toAssignmentMs");
+    QTEST(row.toCloseMs, "toCloseMs");
+    QTEST(row.escalated, "escalated");
+
+    EventRow invalid = row;
+    QVERIFY(!ThenaPayloadParser::parse(body.left(body.size() / 2), invalid).valid);
+    QCOMPARE(invalid.toFirstResponseMs, qint64(-1));
+    QCOMPARE(invalid.toCloseMs, qint64(-1));
+    QVERIFY(!invalid.escalated);
 }
 
 QTEST_GUILESS_MAIN(TestThenaPayloadParser)
