@@ -7,6 +7,7 @@
 #include "InsightsDashboard.h"
 #include "LifecycleView.h"
 #include "MainWindow.h"
+#include "RawHttpClient.h"
 #include "WelcomePanel.h"
 
 #include <QAbstractItemModelTester>
@@ -169,6 +170,37 @@ private slots:
         QCOMPARE(window->model()->rowCount(), 3);
         bar->kindButton(EventKind::Updated)->click();
         QCOMPARE(window->model()->rowCount(), 4);
+    }
+
+    void guardRefusalsAreCountedInTheStatusBar()
+    {
+        auto window = makeWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+        auto *refused = window->findChild<QLabel *>(QStringLiteral("refusedLabel"));
+        QVERIFY(refused);
+        QVERIFY(!refused->isVisible());
+
+        const auto port = quint16(window->listenUrl().port());
+        RawHttpClient tooLarge(port);
+        QVERIFY(tooLarge.waitConnected());
+        tooLarge.send("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      "Content-Length: 999999999\r\n\r\n{");
+        const auto answer = tooLarge.next();
+        QVERIFY(answer);
+        QCOMPARE(answer->status, 413);
+        RawHttpClient garbage(port);
+        QVERIFY(garbage.waitConnected());
+        garbage.send("NOT HTTP AT ALL\r\n\r\n");
+        QVERIFY(garbage.waitClosedByServer());
+
+        QTRY_VERIFY_WITH_TIMEOUT(refused->isVisible(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(refused->text(), QStringLiteral("Refused: 2"), 10000);
+        QVERIFY2(refused->toolTip().contains(QStringLiteral("1 × 413 body over the size limit")),
+            qPrintable(refused->toolTip()));
+        QVERIFY2(refused->toolTip().contains(QStringLiteral("1 × 400 HTTP that could not be read")),
+            qPrintable(refused->toolTip()));
+        // None of them is an event.
+        QCOMPARE(window->model()->totalCount(), 0);
     }
 
     void invalidBodyIsShownRaw()

@@ -83,6 +83,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     , m_countLabel(new QLabel(this))
     , m_rateLabel(new QLabel(this))
     , m_rejectedLabel(new QLabel(this))
+    , m_refusedLabel(new QLabel(this))
     , m_pausedLabel(new QLabel(this))
     , m_drillLabel(new QLabel(this))
     , m_rateTimer(new QTimer(this))
@@ -251,6 +252,9 @@ void MainWindow::buildLayout()
     m_countLabel->setObjectName(QStringLiteral("capturedLabel"));
     m_rateLabel->setObjectName(QStringLiteral("rateLabel"));
     m_rejectedLabel->setObjectName(QStringLiteral("rejectedLabel"));
+    m_refusedLabel->setObjectName(QStringLiteral("refusedLabel"));
+    m_refusedLabel->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    m_refusedLabel->hide();
     m_pausedLabel->setObjectName(QStringLiteral("pausedLabel"));
     m_pausedLabel->setStyleSheet(QStringLiteral("color: #8a5a00; font-weight: bold;"));
     m_pausedLabel->hide();
@@ -265,6 +269,7 @@ void MainWindow::buildLayout()
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
     statusBar()->addPermanentWidget(m_rejectedLabel);
+    statusBar()->addPermanentWidget(m_refusedLabel);
     m_listenLabel->setText(QStringLiteral("Starting…"));
     m_rateLabel->setText(QStringLiteral("0.0/s"));
     m_rejectedLabel->setText(QStringLiteral("Rejected: 0"));
@@ -558,6 +563,7 @@ void MainWindow::onStatsChanged(const CaptureStats &stats)
     m_stats = stats;
     m_insights->setCaptureStats(stats);
     updateCounts();
+    showRefusals(stats);
     if (stats.rejected == 0) {
         m_rejectedLabel->setText(QStringLiteral("Rejected: 0"));
         m_rejectedLabel->setToolTip(QString());
@@ -571,6 +577,36 @@ void MainWindow::onStatsChanged(const CaptureStats &stats)
     m_rejectedLabel->setToolTip(QStringLiteral("Deliveries refused with 401 because the authorization header did "
                                                "not match the secret. Their bodies were not kept."));
     m_rejectedLabel->setStyleSheet(QStringLiteral("color: #b3261e;"));
+}
+
+// The guard's refusals (413, 431, 408, over the cap, unreadable HTTP) are not deliveries Thena
+// will recognise as failed in the same way as a 401, and none of their bodies is kept, so a
+// lead must see at a glance that something is knocking and, in the tooltip, what.
+void MainWindow::showRefusals(const CaptureStats &stats)
+{
+    const std::pair<quint64, QString> kinds[] = {
+        { stats.tooLarge, QStringLiteral("413 body over the size limit") },
+        { stats.headerTooLarge, QStringLiteral("431 request head over the limit") },
+        { stats.timedOut, QStringLiteral("408 idle or trickling connection closed") },
+        { stats.refusedConnections, QStringLiteral("connection over the cap refused") },
+        { stats.malformed, QStringLiteral("400 HTTP that could not be read") },
+        { stats.storeFailures, QStringLiteral("503 not written to the capture file") },
+    };
+    quint64 total = 0;
+    QStringList lines;
+    for (const auto &[count, what] : kinds) {
+        total += count;
+        if (count > 0)
+            lines << QStringLiteral("%1 × %2").arg(count).arg(what);
+    }
+    m_refusedLabel->setVisible(total > 0);
+    if (total == 0)
+        return;
+    m_refusedLabel->setText(QStringLiteral("Refused: %1").arg(total));
+    QString tip = QStringLiteral("Deliveries and connections refused before a body was kept:\n") + lines.join(u'\n');
+    if (stats.storeFailures > 0 && !stats.lastStoreError.isEmpty())
+        tip += QStringLiteral("\nLast write error: ") + stats.lastStoreError;
+    m_refusedLabel->setToolTip(tip);
 }
 
 void MainWindow::updateCounts()

@@ -98,6 +98,7 @@ private:
     void appendBatch(const QList<CapturedEvent> &batch);
     void appendRows(const QList<EventRow> &rows);
     void onStatsChanged(const CaptureStats &stats);
+    void showRefusals(const CaptureStats &stats);
     void onListening(const QUrl &url);
     void onListenFailed(const QString &message);
     void onStoreOpened(const QString &path, qint64 maxId);
@@ -150,6 +151,7 @@ private:
     QLabel *m_countLabel;
     QLabel *m_rateLabel;
     QLabel *m_rejectedLabel;
+    QLabel *m_refusedLabel;
     QLabel *m_pausedLabel;
     QLabel *m_drillLabel;
     QTimer *m_rateTimer;
