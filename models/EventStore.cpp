@@ -1,17 +1,24 @@
 #include "EventStore.h"
 
+#include "ThenaPayloadParser.h"
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
 #include <QSqlQuery>
 #include <QVariant>
+#include <iterator>
 
 namespace {
 QAtomicInteger<quint64> g_connectionCounter;
 
 const QChar kTagSeparator(0x1f);
+const QLatin1String kApplicationName("thena-inspector");
 
 QString joinTags(const QStringList &tags)
 {
@@ -23,9 +30,26 @@ QStringList splitTags(const QString &text)
     return text.isEmpty() ? QStringList() : text.split(kTagSeparator);
 }
 
-const char kRowColumns[]
-    = "id, received_ms, kind, valid, attempt, retry_of, retry_gap, replies, size, request_id, "
-      "title, status, urgency, sentiment, customer, team, assignee, channel, tags, path, event_type";
+// The row columns, in the order rowFromQuery() reads them; the four of schema 2 come last so a
+// version 1 store can be read with constants in their place.
+const char *const kRowColumns[] = { "id", "received_ms", "kind", "valid", "attempt", "retry_of", "retry_gap", "replies",
+    "size", "request_id", "title", "status", "urgency", "sentiment", "customer", "team", "assignee", "channel", "tags",
+    "path", "event_type", "to_first_response_ms", "to_assignment_ms", "to_close_ms", "escalated" };
+constexpr int kRowColumnCount = int(std::size(kRowColumns));
+constexpr int kFirstV2Column = 21;
+
+// The select (or insert) list for a store of this version; prefix names the table ("e.").
+QString rowColumns(int version, QLatin1String prefix = QLatin1String())
+{
+    QStringList columns;
+    for (int i = 0; i < kRowColumnCount; ++i) {
+        if (i >= kFirstV2Column && version < 2)
+            columns.append(i == kRowColumnCount - 1 ? QStringLiteral("0") : QStringLiteral("-1"));
+        else
+            columns.append(prefix + QLatin1String(kRowColumns[i]));
+    }
+    return columns.join(QLatin1String(", "));
+}
 
 EventRow rowFromQuery(const QSqlQuery &query)
 {
@@ -52,8 +76,80 @@ EventRow rowFromQuery(const QSqlQuery &query)
     row.tags = splitTags(query.value(18).toString());
     row.path = query.value(19).toString();
     row.eventType = query.value(20).toString();
+    row.toFirstResponseMs = query.value(21).toLongLong();
+    row.toAssignmentMs = query.value(22).toLongLong();
+    row.toCloseMs = query.value(23).toLongLong();
+    row.escalated = query.value(24).toBool();
     return row;
 }
+
+void bodyFromQuery(const QSqlQuery &query, int first, CapturedEvent &event)
+{
+    event.method = query.value(first).toString();
+    event.remoteAddress = query.value(first + 1).toString();
+    event.error = query.value(first + 2).toString();
+    event.errorOffset = query.value(first + 3).isNull() ? -1 : query.value(first + 3).toLongLong();
+    event.headers = EventStore::decodeHeaders(query.value(first + 4).toByteArray());
+    event.body = query.value(first + 5).toByteArray();
+}
+
+QVariantList rowValues(const EventRow &r)
+{
+    return { r.id, r.receivedMs, int(r.kind), r.valid, r.attempt, r.retryOf, r.retryGapSeconds, r.replies, r.sizeBytes,
+        r.requestId, r.title, r.status, r.urgency, r.sentiment, r.customer, r.team, r.assignee, r.channel,
+        joinTags(r.tags), r.path, r.eventType, r.toFirstResponseMs, r.toAssignmentMs, r.toCloseMs, r.escalated };
+}
+
+QVariantList bodyValues(const CapturedEvent &event)
+{
+    return { event.row.id, event.method, event.remoteAddress, event.error, event.errorOffset,
+        EventStore::encodeHeaders(event.headers), event.body };
+}
+
+// PostgreSQL text cannot hold U+0000 (and QPSQL sends statements as C strings): a NUL that came
+// in a JSON string is kept as U+FFFD in the extracted columns. The raw body is bytea, untouched.
+QString sqlLiteral(QSqlDriver *driver, const QVariant &value)
+{
+    switch (value.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+        return QString::number(value.toLongLong());
+    case QMetaType::Bool:
+        return value.toBool() ? QStringLiteral("TRUE") : QStringLiteral("FALSE");
+    case QMetaType::QString: {
+        QString text = value.toString();
+        text.replace(QChar(0), QChar(0xfffd));
+        QSqlField field(QString(), QMetaType::fromType<QString>());
+        field.setValue(text);
+        return driver->formatValue(field);
+    }
+    default: {
+        QSqlField field(QString(), value.metaType());
+        field.setValue(value);
+        return driver->formatValue(field);
+    }
+    }
+}
+
+QString idList(const QList<qint64> &ids, qsizetype from, qsizetype count)
+{
+    QString list;
+    for (qsizetype i = from; i < from + count; ++i) {
+        if (i > from)
+            list += u',';
+        list += QString::number(ids.at(i));
+    }
+    return list;
+}
+
+// libpq's wording for "the password is missing or wrong".
+bool isPasswordRefusal(const QString &detail)
+{
+    return detail.contains(QLatin1String("password authentication failed"))
+        || detail.contains(QLatin1String("no password supplied"));
+}
+
+const QLatin1String kPasswordHint("set THENA_INSPECTOR_DB_PASSWORD or PGPASSWORD, or enter it when asked");
 } // namespace
 
 EventStore::EventStore()
@@ -65,17 +161,33 @@ EventStore::~EventStore()
     close();
 }
 
+QSqlDatabase EventStore::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
 bool EventStore::isOpen() const
 {
-    return QSqlDatabase::contains(m_connectionName) && QSqlDatabase::database(m_connectionName, false).isOpen();
+    return QSqlDatabase::contains(m_connectionName) && database().isOpen();
+}
+
+bool EventStore::isConnectionLost() const
+{
+    return m_dialect.isPostgreSql() && m_connected && !database().isOpen();
+}
+
+QSqlDriver *EventStore::driver() const
+{
+    return QSqlDatabase::contains(m_connectionName) ? database().driver() : nullptr;
 }
 
 void EventStore::close()
 {
+    m_connected = false;
     if (!QSqlDatabase::contains(m_connectionName))
         return;
     {
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        QSqlDatabase db = database();
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -87,22 +199,68 @@ bool EventStore::fail(const QString &what, const QString &detail)
     return false;
 }
 
+bool EventStore::failWrite(const QString &detail)
+{
+    if (isConnectionLost())
+        return fail(QStringLiteral("Lost the connection to the team database %1").arg(m_location.displayName()),
+            detail.trimmed().isEmpty() ? QStringLiteral("the server closed it") : detail.trimmed());
+    return fail(QStringLiteral("Cannot write to the capture %1").arg(path()), detail);
+}
+
 bool EventStore::exec(const QString &sql)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     if (!query.exec(sql))
-        return fail(QStringLiteral("Cannot write to the capture %1").arg(m_path), query.lastError().text());
+        return failWrite(query.lastError().text());
     query.finish();
     return true;
 }
 
-bool EventStore::open(const QString &path, Mode mode)
+bool EventStore::open(const QString &location, Mode mode)
+{
+    QString error;
+    const StoreLocation parsed = StoreLocation::parse(location, &error);
+    if (!parsed.isValid()) {
+        close();
+        m_location = StoreLocation();
+        // A URL is not repeated: it may hold the very password the error is about.
+        return fail(StoreLocation::isPostgreSqlUrl(location)
+                ? QStringLiteral("Cannot use the team database location")
+                : QStringLiteral("Cannot open the capture \"%1\"").arg(location),
+            error);
+    }
+    return open(parsed, mode);
+}
+
+bool EventStore::open(const StoreLocation &location, Mode mode)
 {
     close();
     m_error.clear();
-    m_path = path;
+    m_location = location;
     m_mode = mode;
+    m_version = SchemaVersion;
+    m_rowColumns = rowColumns(SchemaVersion);
+    m_dialect = StoreDialect(location.isPostgreSql() ? StoreDialect::Kind::PostgreSql : StoreDialect::Kind::Sqlite);
+    if (!location.isValid())
+        return fail(QStringLiteral("No capture file or database given"), {});
+    const bool opened = location.isPostgreSql() ? openPostgreSql(mode) : openSqlite(mode);
+    if (!opened) {
+        close();
+        return false;
+    }
+    m_rowColumns = rowColumns(m_version);
+    m_connected = true;
+    return true;
+}
 
+bool EventStore::reconnect()
+{
+    return open(StoreLocation(m_location), m_mode);
+}
+
+bool EventStore::openSqlite(Mode mode)
+{
+    const QString path = m_location.filePath();
     const QFileInfo info(path);
     const bool exists = info.exists();
     if (exists && !info.isFile())
@@ -134,36 +292,34 @@ bool EventStore::open(const QString &path, Mode mode)
         if (!db.open())
             return fail(QStringLiteral("Cannot open the capture %1").arg(path), db.lastError().text());
     }
-
     // Read what the file is before writing anything into it.
-    if (!inspectAndPrepare(mode)) {
-        close();
-        return false;
-    }
-    return true;
+    return inspectSqlite(mode);
 }
 
-bool EventStore::inspectAndPrepare(Mode mode)
+bool EventStore::inspectSqlite(Mode mode)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = database();
+    const QString path = m_location.filePath();
     int version = 0;
     int applicationId = 0;
     bool hasTables = false;
     {
         QSqlQuery query(db);
         if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
-            return fail(QStringLiteral("%1 is not a readable capture (damaged or not a SQLite file)").arg(m_path),
+            return fail(QStringLiteral("%1 is not a readable capture (damaged or not a SQLite file)").arg(path),
                 query.lastError().text());
         version = query.value(0).toInt();
         if (!query.exec(QStringLiteral("PRAGMA application_id")) || !query.next())
-            return fail(QStringLiteral("%1 is not a readable capture").arg(m_path), query.lastError().text());
+            return fail(QStringLiteral("%1 is not a readable capture").arg(path), query.lastError().text());
         applicationId = query.value(0).toInt();
         if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) || !query.next())
-            return fail(QStringLiteral("%1 is damaged").arg(m_path), query.lastError().text());
+            return fail(QStringLiteral("%1 is damaged").arg(path), query.lastError().text());
         hasTables = query.value(0).toInt() > 0;
     }
-    if (!checkSchema(version, applicationId, hasTables))
+    const bool empty = !hasTables && applicationId == 0 && version == 0;
+    if (!empty && !checkSchema(version, applicationId == ApplicationId, hasTables))
         return false;
+    m_version = version;
     if (mode == Mode::ReadOnly)
         return true;
     {
@@ -171,141 +327,438 @@ bool EventStore::inspectAndPrepare(Mode mode)
         // An unfinished journal_mode query would block the first COMMIT.
         if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next()
             || query.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-            return fail(
-                QStringLiteral("Cannot switch %1 to write-ahead logging").arg(m_path), query.lastError().text());
+            return fail(QStringLiteral("Cannot switch %1 to write-ahead logging").arg(path), query.lastError().text());
     }
     // FULL: a commit that returned survives a power cut, so "answered 200" means "on disk".
     if (!exec(QStringLiteral("PRAGMA synchronous=FULL")))
         return false;
-    if (!hasTables || version < SchemaVersion)
-        return createSchema();
+    if (version >= SchemaVersion)
+        return true;
+    if (!db.transaction())
+        return failWrite(db.lastError().text());
+    if (!migrate(version)) {
+        db.rollback();
+        return false;
+    }
+    if (!db.commit())
+        return failWrite(db.lastError().text());
+    m_version = SchemaVersion;
     return true;
 }
 
-bool EventStore::checkSchema(int version, int applicationId, bool hasTables)
+QString EventStore::lockStatement() const
 {
-    if (!hasTables && applicationId == 0 && version == 0)
-        return true; // a new, empty file
-    if (applicationId != ApplicationId)
-        return fail(QStringLiteral("%1 is not a Thena Inspector capture").arg(m_path),
+    // One lock per schema, across every receiver and window of this database: writers take it
+    // for each commit, so arrival positions are handed out in commit order, and open() takes it
+    // while it creates or migrates the tables.
+    return QStringLiteral("SELECT pg_advisory_xact_lock(%1, hashtext('%2'))")
+        .arg(ApplicationId)
+        .arg(m_location.schema());
+}
+
+QString EventStore::notificationChannel() const
+{
+    if (!m_dialect.isPostgreSql())
+        return {};
+    return m_location.schema() == QLatin1String("public") ? QStringLiteral("thena_events")
+                                                          : QStringLiteral("thena_events_") + m_location.schema();
+}
+
+bool EventStore::openPostgreSql(Mode mode)
+{
+    const QString where = m_location.displayName();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+        if (!db.isValid())
+            return fail(QStringLiteral("The PostgreSQL driver for Qt is missing"),
+                QStringLiteral("install the package libqt6sql6-psql"));
+        if (!m_location.host().isEmpty())
+            db.setHostName(m_location.host());
+        db.setPort(m_location.port());
+        db.setDatabaseName(m_location.database());
+        db.setUserName(m_location.user());
+        db.setPassword(m_location.password());
+        // A dead server or network must show up in seconds, not after TCP's minutes, so a
+        // delivery waiting for its commit is answered 503 soon and the reconnecting starts.
+        QStringList options = {
+            QStringLiteral("connect_timeout=5"),
+            QStringLiteral("keepalives=1"),
+            QStringLiteral("keepalives_idle=10"),
+            QStringLiteral("keepalives_interval=5"),
+            QStringLiteral("keepalives_count=3"),
+            QStringLiteral("tcp_user_timeout=15000"),
+            QStringLiteral("application_name=%1-%2:%3")
+                .arg(kApplicationName, mode == Mode::ReadWrite ? QLatin1String("writer") : QLatin1String("reader"),
+                    m_location.schema()),
+        };
+        if (!m_location.sslMode().isEmpty())
+            options.append(QStringLiteral("sslmode=") + m_location.sslMode());
+        db.setConnectOptions(options.join(u';'));
+        if (!db.open()) {
+            const QString detail = db.lastError().databaseText().trimmed();
+            if (isPasswordRefusal(detail))
+                return fail(
+                    QStringLiteral("The team database %1 refused the password for %2")
+                        .arg(where, m_location.user().isEmpty() ? QStringLiteral("this user") : m_location.user()),
+                    m_location.password().isEmpty() ? QStringLiteral("no password was given; ") + kPasswordHint
+                                                    : QString(kPasswordHint));
+            return fail(QStringLiteral("Cannot connect to the team database %1").arg(where),
+                detail.isEmpty() ? db.lastError().text() : detail);
+        }
+    }
+    QSqlDatabase db = database();
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("SHOW server_encoding")) || !query.next())
+        return fail(QStringLiteral("Cannot read the team database %1").arg(where), query.lastError().text());
+    if (query.value(0).toString().compare(QLatin1String("UTF8"), Qt::CaseInsensitive) != 0)
+        return fail(QStringLiteral("The team database %1 uses the encoding %2").arg(where, query.value(0).toString()),
+            QStringLiteral("create it with ENCODING 'UTF8' so every text Thena sends fits"));
+    // Notices ("schema already exists, skipping") would go to stderr through libpq: not news.
+    if (!query.exec(QStringLiteral("SET client_min_messages TO warning")))
+        return fail(QStringLiteral("Cannot read the team database %1").arg(where), query.lastError().text());
+    // The schema may not exist yet: search_path accepts that, and open() creates it below.
+    if (!query.exec(QStringLiteral("SET search_path TO %1")
+                        .arg(db.driver()->escapeIdentifier(m_location.schema(), QSqlDriver::TableName))))
+        return fail(
+            QStringLiteral("Cannot use the schema %1 in %2").arg(m_location.schema(), where), query.lastError().text());
+    // Bodies are compressed as they are stored; lz4 costs a fraction of the server's default
+    // (pglz). A server without it (before 14, or built without lz4) refuses: pglz it is then.
+    if (mode == Mode::ReadWrite)
+        query.exec(QStringLiteral("SET default_toast_compression = 'lz4'"));
+    if (mode == Mode::ReadOnly && !query.exec(QStringLiteral("SET default_transaction_read_only = on")))
+        return fail(QStringLiteral("Cannot read the team database %1").arg(where), query.lastError().text());
+    query.finish();
+    return inspectPostgreSql(mode);
+}
+
+bool EventStore::inspectPostgreSql(Mode mode)
+{
+    QSqlDatabase db = database();
+    const QString where = m_location.displayName();
+    const QString schema = m_location.schema();
+    const bool write = mode == Mode::ReadWrite;
+    // Two receivers starting on an empty database must not both create the tables.
+    if (write && !db.transaction())
+        return fail(QStringLiteral("Cannot write to the team database %1").arg(where), db.lastError().text());
+    const auto abort = [&](const QString &what, const QString &detail) {
+        if (write && db.isOpen())
+            db.rollback();
+        return fail(what, detail);
+    };
+    int version = 0;
+    bool ours = false;
+    bool hasTables = false;
+    {
+        QSqlQuery query(db);
+        if (write && !query.exec(lockStatement()))
+            return abort(QStringLiteral("Cannot write to the team database %1").arg(where), query.lastError().text());
+        if (write && schema != QLatin1String("public")
+            && !query.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1")
+                               .arg(db.driver()->escapeIdentifier(schema, QSqlDriver::TableName))))
+            return abort(QStringLiteral("Cannot create the schema %1 in %2").arg(schema, where),
+                query.lastError().databaseText().trimmed());
+        // The schema name is a checked identifier (StoreLocation), safe inside quotes.
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = '%1'").arg(schema))
+            || !query.next())
+            return abort(QStringLiteral("Cannot read the team database %1").arg(where), query.lastError().text());
+        hasTables = query.value(0).toLongLong() > 0;
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = '%1' AND "
+                                       "tablename = 'thena_schema'")
+                            .arg(schema))
+            || !query.next())
+            return abort(QStringLiteral("Cannot read the team database %1").arg(where), query.lastError().text());
+        if (query.value(0).toLongLong() > 0) {
+            if (!query.exec(QStringLiteral("SELECT application, version FROM thena_schema")))
+                return abort(QStringLiteral("Cannot read the team database %1").arg(where), query.lastError().text());
+            if (query.next()) {
+                ours = query.value(0).toString() == kApplicationName;
+                version = query.value(1).toInt();
+            }
+        }
+    }
+    if (!hasTables) {
+        if (!write)
+            return fail(QStringLiteral("There is no capture in %1 yet").arg(where),
+                QStringLiteral("start a receiver with --store on it first"));
+    } else if (!checkSchema(version, ours, hasTables)) {
+        if (write)
+            db.rollback();
+        return false;
+    }
+    m_version = version;
+    if (!write)
+        return true;
+    if (version < SchemaVersion && !migrate(version))
+        return abort(m_error, {});
+    if (!db.commit())
+        return fail(QStringLiteral("Cannot write to the team database %1").arg(where), db.lastError().text());
+    m_version = SchemaVersion;
+    return true;
+}
+
+bool EventStore::checkSchema(int version, bool ours, bool hasTables)
+{
+    const QString where = m_dialect.isPostgreSql()
+        ? QStringLiteral("The schema %1 of %2").arg(m_location.schema(), m_location.displayName())
+        : m_location.filePath();
+    if (!ours) {
+        if (m_dialect.isPostgreSql())
+            return fail(QStringLiteral("%1 holds tables that are not a Thena Inspector capture").arg(where),
+                QStringLiteral("choose another schema with ?schema=NAME; nothing was changed"));
+        return fail(QStringLiteral("%1 is not a Thena Inspector capture").arg(where),
             QStringLiteral("it is another application's SQLite database; it was left untouched"));
+    }
     if (version > SchemaVersion)
         return fail(QStringLiteral("%1 was written by a newer Thena Inspector (capture format %2, this version reads "
                                    "up to %3)")
-                        .arg(m_path)
+                        .arg(where)
                         .arg(version)
                         .arg(SchemaVersion),
-            QStringLiteral("update the inspector to open it; the file was left untouched"));
-    if (version < 1)
-        return fail(QStringLiteral("%1 has an unknown capture format (%2)").arg(m_path).arg(version), {});
+            QStringLiteral("update the inspector to open it; it was left untouched"));
+    if (version < 1 && hasTables)
+        return fail(QStringLiteral("%1 has an unknown capture format (%2)").arg(where).arg(version), {});
     return true;
 }
 
-bool EventStore::createSchema()
+bool EventStore::migrate(int fromVersion)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!db.transaction())
-        return fail(QStringLiteral("Cannot write to the capture %1").arg(m_path), db.lastError().text());
-    // Migrations go here, one step per version, each inside this transaction.
-    const QStringList statements = {
-        QStringLiteral("CREATE TABLE IF NOT EXISTS events ("
-                       " id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL, kind INTEGER NOT NULL,"
-                       " valid INTEGER NOT NULL, attempt INTEGER NOT NULL, retry_of INTEGER NOT NULL,"
-                       " retry_gap INTEGER NOT NULL, replies INTEGER NOT NULL, size INTEGER NOT NULL,"
-                       " request_id TEXT, title TEXT, status TEXT, urgency TEXT, sentiment TEXT, customer TEXT,"
-                       " team TEXT, assignee TEXT, channel TEXT, tags TEXT, path TEXT, event_type TEXT)"),
-        QStringLiteral("CREATE TABLE IF NOT EXISTS bodies ("
-                       " id INTEGER PRIMARY KEY, method TEXT, remote TEXT, error TEXT, error_offset INTEGER,"
-                       " headers BLOB, body BLOB)"),
-        QStringLiteral("CREATE INDEX IF NOT EXISTS events_received ON events(received_ms)"),
-        QStringLiteral("PRAGMA application_id=%1").arg(ApplicationId),
-        QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
-    };
-    for (const QString &sql : statements) {
-        if (!exec(sql)) {
-            db.rollback();
+    // Inside the caller's transaction: a migration that fails leaves the old version as it was.
+    for (int version = fromVersion + 1; version <= SchemaVersion; ++version) {
+        const QStringList statements = m_dialect.migration(version);
+        for (const QString &sql : statements) {
+            if (!exec(sql))
+                return false;
+        }
+        if (version == 2 && fromVersion >= 1 && !refillDerivedTimes())
             return false;
+    }
+    if (m_dialect.isPostgreSql()) {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("INSERT INTO thena_schema (application, version) VALUES (?, ?)"));
+        query.addBindValue(QString(kApplicationName));
+        query.addBindValue(SchemaVersion);
+        if (!exec(QStringLiteral("DELETE FROM thena_schema")) || !query.exec())
+            return failWrite(query.lastError().text());
+        return true;
+    }
+    return exec(QStringLiteral("PRAGMA application_id=%1").arg(ApplicationId))
+        && exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion));
+}
+
+bool EventStore::refillDerivedTimes()
+{
+    // Version 1 did not keep the derived times: they come from the stored bodies, parsed again
+    // exactly as at capture time, so the Insights charts cover old events too. In pages, so
+    // a million events never sit in memory at once.
+    QSqlDatabase db = database();
+    QSqlQuery update(db);
+    update.prepare(QStringLiteral("UPDATE events SET to_first_response_ms = ?, to_assignment_ms = ?, "
+                                  "to_close_ms = ?, escalated = ? WHERE id = ?"));
+    qint64 after = std::numeric_limits<qint64>::min();
+    constexpr int kPage = 2000;
+    for (;;) {
+        QList<QPair<qint64, QByteArray>> page;
+        {
+            QSqlQuery select(db);
+            select.setForwardOnly(true);
+            if (!select.exec(QStringLiteral("SELECT e.id, b.body FROM events e JOIN bodies b ON b.id = e.id "
+                                            "WHERE e.id > %1 AND e.valid = %2 ORDER BY e.id LIMIT %3")
+                                 .arg(after)
+                                 .arg(m_dialect.isPostgreSql() ? QStringLiteral("TRUE") : QStringLiteral("1"))
+                                 .arg(kPage)))
+                return failWrite(select.lastError().text());
+            while (select.next())
+                page.append({ select.value(0).toLongLong(), select.value(1).toByteArray() });
+        }
+        if (page.isEmpty())
+            return true;
+        after = page.constLast().first;
+        for (const auto &[id, body] : page) {
+            EventRow row;
+            ThenaPayloadParser::parse(body, row);
+            if (row.toFirstResponseMs < 0 && row.toAssignmentMs < 0 && row.toCloseMs < 0 && !row.escalated)
+                continue; // the column defaults already say so
+            update.bindValue(0, row.toFirstResponseMs);
+            update.bindValue(1, row.toAssignmentMs);
+            update.bindValue(2, row.toCloseMs);
+            update.bindValue(3, row.escalated);
+            update.bindValue(4, id);
+            if (!update.exec())
+                return failWrite(update.lastError().text());
         }
     }
-    if (!db.commit())
-        return fail(QStringLiteral("Cannot write to the capture %1").arg(m_path), db.lastError().text());
-    return true;
+}
+
+std::optional<EventStore::IdRange> EventStore::claimIdRange()
+{
+    if (!m_dialect.isPostgreSql()) {
+        const qint64 max = maxId();
+        if (!m_error.isEmpty())
+            return std::nullopt;
+        return IdRange { max + 1, std::numeric_limits<qint64>::max() };
+    }
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("SELECT nextval('thena_id_blocks')")) || !query.next()) {
+        failWrite(query.lastError().text());
+        return std::nullopt;
+    }
+    const qint64 block = query.value(0).toLongLong();
+    if (block < 0 || block >= std::numeric_limits<qint64>::max() / IdBlockSize) {
+        fail(QStringLiteral("The team database %1 has no ids left").arg(m_location.displayName()), {});
+        return std::nullopt;
+    }
+    return IdRange { block * IdBlockSize + 1, (block + 1) * IdBlockSize - 1 };
 }
 
 bool EventStore::insert(const QList<CapturedEvent> &events)
 {
     if (events.isEmpty())
         return true;
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!db.isOpen())
-        return fail(QStringLiteral("The capture is not open"), {});
+    m_error.clear();
+    if (!isOpen())
+        return isConnectionLost() ? failWrite({}) : fail(QStringLiteral("The capture is not open"), {});
+    return m_dialect.isPostgreSql() ? insertPostgreSql(events) : insertSqlite(events);
+}
+
+bool EventStore::insertSqlite(const QList<CapturedEvent> &events)
+{
+    QSqlDatabase db = database();
     if (!db.transaction())
-        return fail(QStringLiteral("Cannot write to the capture %1").arg(m_path), db.lastError().text());
+        return failWrite(db.lastError().text());
     {
         QSqlQuery row(db);
         QSqlQuery body(db);
-        row.prepare(QStringLiteral("INSERT INTO events (") + QLatin1String(kRowColumns)
-            + QStringLiteral(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        row.prepare(QStringLiteral("INSERT INTO events (") + rowColumns(SchemaVersion) + QStringLiteral(") VALUES (")
+            + QStringLiteral("?,").repeated(kRowColumnCount - 1) + QStringLiteral("?)"));
         body.prepare(QStringLiteral("INSERT INTO bodies (id, method, remote, error, error_offset, headers, body) "
                                     "VALUES (?,?,?,?,?,?,?)"));
         for (const CapturedEvent &event : events) {
-            const EventRow &r = event.row;
-            const QVariantList values = { r.id, r.receivedMs, int(r.kind), r.valid, r.attempt, r.retryOf,
-                r.retryGapSeconds, r.replies, r.sizeBytes, r.requestId, r.title, r.status, r.urgency, r.sentiment,
-                r.customer, r.team, r.assignee, r.channel, joinTags(r.tags), r.path, r.eventType };
+            const QVariantList values = rowValues(event.row);
             for (int i = 0; i < values.size(); ++i)
                 row.bindValue(i, values.at(i));
-            body.bindValue(0, r.id);
-            body.bindValue(1, event.method);
-            body.bindValue(2, event.remoteAddress);
-            body.bindValue(3, event.error);
-            body.bindValue(4, event.errorOffset);
-            body.bindValue(5, encodeHeaders(event.headers));
-            body.bindValue(6, event.body);
+            const QVariantList bodies = bodyValues(event);
+            for (int i = 0; i < bodies.size(); ++i)
+                body.bindValue(i, bodies.at(i));
             if (!row.exec() || !body.exec()) {
                 const QString detail = row.lastError().isValid() ? row.lastError().text() : body.lastError().text();
                 row.finish();
                 body.finish();
                 db.rollback();
-                return fail(QStringLiteral("Cannot write to the capture %1").arg(m_path), detail);
+                return failWrite(detail);
             }
         }
     }
     if (!db.commit()) {
         const QString detail = db.lastError().text();
         db.rollback();
-        return fail(QStringLiteral("Cannot write to the capture %1").arg(m_path), detail);
+        return failWrite(detail);
     }
+    return true;
+}
+
+bool EventStore::insertPostgreSql(const QList<CapturedEvent> &events)
+{
+    // QPSQL sends each exec() as a statement of its own (one round trip), so rows go in as
+    // multi-row INSERTs of literal values: a batch costs a handful of round trips, not two per event.
+    QSqlDatabase db = database();
+    QSqlDriver *driver = db.driver();
+    if (!db.transaction())
+        return failWrite(db.lastError().text());
+    const auto abort = [&](const QString &detail) {
+        if (db.isOpen())
+            db.rollback();
+        return failWrite(detail);
+    };
+    QSqlQuery query(db);
+    if (!query.exec(lockStatement()))
+        return abort(query.lastError().text());
+    constexpr qsizetype kMaxStatementChars = 4 * 1024 * 1024;
+    const QString rowsInsert
+        = QStringLiteral("INSERT INTO events (") + rowColumns(SchemaVersion) + QStringLiteral(") VALUES ");
+    const QString bodiesInsert
+        = QStringLiteral("INSERT INTO bodies (id, method, remote, error, error_offset, headers, body) VALUES ");
+    for (const bool bodies : { false, true }) {
+        QString sql;
+        const auto flush = [&] {
+            if (sql.isEmpty())
+                return true;
+            const bool ok = query.exec(sql);
+            sql.clear();
+            return ok;
+        };
+        for (const CapturedEvent &event : events) {
+            const QVariantList values = bodies ? bodyValues(event) : rowValues(event.row);
+            sql += sql.isEmpty() ? (bodies ? bodiesInsert : rowsInsert) : QStringLiteral(",");
+            sql += u'(';
+            for (qsizetype i = 0; i < values.size(); ++i) {
+                if (i > 0)
+                    sql += u',';
+                sql += sqlLiteral(driver, values.at(i));
+            }
+            sql += u')';
+            if (sql.size() >= kMaxStatementChars && !flush())
+                return abort(query.lastError().text());
+        }
+        if (!flush())
+            return abort(query.lastError().text());
+    }
+    // Delivered to the listeners when the transaction commits; the payload is a hint only.
+    if (!query.exec(
+            QStringLiteral("SELECT pg_notify('%1', currval('thena_arrival')::text)").arg(notificationChannel())))
+        return abort(query.lastError().text());
+    query.finish();
+    if (!db.commit())
+        return abort(db.lastError().text());
     return true;
 }
 
 qint64 EventStore::count()
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     if (!query.exec(QStringLiteral("SELECT count(*) FROM events")) || !query.next())
         return -1;
     return query.value(0).toLongLong();
 }
 
+qint64 EventStore::countIds(const QList<qint64> &ids)
+{
+    constexpr qsizetype kChunk = 500;
+    qint64 found = 0;
+    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
+        QSqlQuery query(database());
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM events WHERE id IN (%1)")
+                            .arg(idList(ids, from, std::min(kChunk, ids.size() - from))))
+            || !query.next()) {
+            fail(QStringLiteral("Cannot read the capture %1").arg(path()), query.lastError().text());
+            return -1;
+        }
+        found += query.value(0).toLongLong();
+    }
+    return found;
+}
+
 qint64 EventStore::maxId()
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    if (!query.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM events")) || !query.next())
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM events")) || !query.next()) {
+        fail(QStringLiteral("Cannot read the capture %1").arg(path()), query.lastError().text());
         return 0;
+    }
     return query.value(0).toLongLong();
 }
 
+// Numbers go into the SQL text rather than bound: with QPSQL a bound query costs a PREPARE and
+// a DEALLOCATE round trip besides its EXECUTE, and integers need no escaping.
 QList<EventRow> EventStore::loadRows(qint64 beforeId, int limit)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT ") + QLatin1String(kRowColumns)
-        + QStringLiteral(" FROM events WHERE id < ? ORDER BY id DESC LIMIT ?"));
-    query.addBindValue(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max());
-    query.addBindValue(limit);
     QList<EventRow> rows;
-    if (!query.exec()) {
-        fail(QStringLiteral("Cannot read the capture %1").arg(m_path), query.lastError().text());
+    if (!query.exec(QStringLiteral("SELECT %1 FROM events WHERE id < %2 ORDER BY id DESC LIMIT %3")
+                        .arg(m_rowColumns)
+                        .arg(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max())
+                        .arg(limit))) {
+        fail(QStringLiteral("Cannot read the capture %1").arg(path()), query.lastError().text());
         return rows;
     }
     while (query.next())
@@ -315,15 +768,14 @@ QList<EventRow> EventStore::loadRows(qint64 beforeId, int limit)
 
 QList<EventRow> EventStore::loadRowsAfter(qint64 afterId, int limit)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT ") + QLatin1String(kRowColumns)
-        + QStringLiteral(" FROM events WHERE id > ? ORDER BY id ASC LIMIT ?"));
-    query.addBindValue(afterId);
-    query.addBindValue(limit);
     QList<EventRow> rows;
-    if (!query.exec()) {
-        fail(QStringLiteral("Cannot read the capture %1").arg(m_path), query.lastError().text());
+    if (!query.exec(QStringLiteral("SELECT %1 FROM events WHERE id > %2 ORDER BY id ASC LIMIT %3")
+                        .arg(m_rowColumns)
+                        .arg(afterId)
+                        .arg(limit))) {
+        fail(QStringLiteral("Cannot read the capture %1").arg(path()), query.lastError().text());
         return rows;
     }
     while (query.next())
@@ -331,70 +783,139 @@ QList<EventRow> EventStore::loadRowsAfter(qint64 afterId, int limit)
     return rows;
 }
 
+qint64 EventStore::lastArrival()
+{
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("SELECT coalesce(max(%1), 0) FROM events").arg(m_dialect.arrivalColumn()))
+        || !query.next()) {
+        fail(QStringLiteral("Cannot read the capture %1").arg(path()), query.lastError().text());
+        return -1;
+    }
+    return query.value(0).toLongLong();
+}
+
+QList<EventRow> EventStore::loadArrivedAfter(qint64 position, int limit, qint64 *lastPosition)
+{
+    const QString arrival = m_dialect.arrivalColumn();
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    QList<EventRow> rows;
+    if (!query.exec(QStringLiteral("SELECT %1, %2 FROM events WHERE %2 > %3 ORDER BY %2 ASC LIMIT %4")
+                        .arg(m_rowColumns, arrival)
+                        .arg(position)
+                        .arg(limit))) {
+        fail(QStringLiteral("Cannot read the capture %1").arg(path()), query.lastError().text());
+        return rows;
+    }
+    while (query.next()) {
+        rows.append(rowFromQuery(query));
+        if (lastPosition)
+            *lastPosition = query.value(kRowColumnCount).toLongLong();
+    }
+    return rows;
+}
+
+bool EventStore::subscribeToArrivals()
+{
+    QSqlDriver *sqlDriver = driver();
+    if (!m_dialect.isPostgreSql() || !sqlDriver || !sqlDriver->hasFeature(QSqlDriver::EventNotifications))
+        return false;
+    if (!sqlDriver->subscribeToNotification(notificationChannel()))
+        return fail(QStringLiteral("Cannot follow the team database %1").arg(m_location.displayName()),
+            sqlDriver->lastError().text());
+    return true;
+}
+
 std::optional<CapturedEvent> EventStore::loadEvent(qint64 id)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT ") + QLatin1String(kRowColumns)
-        + QStringLiteral(", b.method, b.remote, b.error, b.error_offset, b.headers, b.body"
-                         " FROM events e LEFT JOIN bodies b USING (id) WHERE id = ?"));
-    query.addBindValue(id);
-    if (!query.exec() || !query.next())
+    if (!query.exec(QStringLiteral("SELECT %1, b.method, b.remote, b.error, b.error_offset, b.headers, b.body"
+                                   " FROM events e LEFT JOIN bodies b ON b.id = e.id WHERE e.id = %2")
+                        .arg(rowColumns(m_version, QLatin1String("e.")))
+                        .arg(id))
+        || !query.next())
         return std::nullopt;
     CapturedEvent event;
     event.row = rowFromQuery(query);
-    event.method = query.value(21).toString();
-    event.remoteAddress = query.value(22).toString();
-    event.error = query.value(23).toString();
-    event.errorOffset = query.value(24).isNull() ? -1 : query.value(24).toLongLong();
-    event.headers = decodeHeaders(query.value(25).toByteArray());
-    event.body = query.value(26).toByteArray();
+    bodyFromQuery(query, kRowColumnCount, event);
     return event;
+}
+
+QList<CapturedEvent> EventStore::loadEventsAfter(qint64 afterId, int limit)
+{
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    QList<CapturedEvent> events;
+    if (!query.exec(QStringLiteral("SELECT %1, b.method, b.remote, b.error, b.error_offset, b.headers, b.body"
+                                   " FROM events e LEFT JOIN bodies b ON b.id = e.id WHERE e.id > %2 ORDER BY e.id "
+                                   "LIMIT %3")
+                        .arg(rowColumns(m_version, QLatin1String("e.")))
+                        .arg(afterId)
+                        .arg(limit))) {
+        fail(QStringLiteral("Cannot read the capture %1").arg(path()), query.lastError().text());
+        return events;
+    }
+    while (query.next()) {
+        CapturedEvent event;
+        event.row = rowFromQuery(query);
+        bodyFromQuery(query, kRowColumnCount, event);
+        events.append(std::move(event));
+    }
+    return events;
 }
 
 qint64 EventStore::applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowMs)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    qint64 cutoffId = 0; // remove every id <= cutoffId
+    QSqlDatabase db = database();
+    const QString arrival = m_dialect.arrivalColumn();
+    qint64 cutoff = 0; // remove every event whose arrival position is <= cutoff
     if (maxEvents > 0) {
         QSqlQuery query(db);
-        query.prepare(QStringLiteral("SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET ?"));
-        query.addBindValue(maxEvents);
-        if (!query.exec()) {
+        if (!query.exec(QStringLiteral("SELECT %1 FROM events ORDER BY %1 DESC LIMIT 1 OFFSET %2")
+                            .arg(arrival)
+                            .arg(maxEvents))) {
             fail(QStringLiteral("Cannot apply retention"), query.lastError().text());
             return -1;
         }
         if (query.next())
-            cutoffId = query.value(0).toLongLong();
+            cutoff = query.value(0).toLongLong();
     }
     if (maxAgeMs > 0) {
         QSqlQuery query(db);
-        query.prepare(QStringLiteral("SELECT coalesce(max(id), 0) FROM events WHERE received_ms < ?"));
-        query.addBindValue(nowMs - maxAgeMs);
-        if (!query.exec() || !query.next()) {
+        if (!query.exec(QStringLiteral("SELECT coalesce(max(%1), 0) FROM events WHERE received_ms < %2")
+                            .arg(arrival)
+                            .arg(nowMs - maxAgeMs))
+            || !query.next()) {
             fail(QStringLiteral("Cannot apply retention"), query.lastError().text());
             return -1;
         }
-        cutoffId = std::max(cutoffId, query.value(0).toLongLong());
+        cutoff = std::max(cutoff, query.value(0).toLongLong());
     }
-    if (cutoffId == 0)
+    if (cutoff == 0)
         return 0;
     if (!db.transaction())
         return -1;
+    // Bodies first: in PostgreSQL they are found through the events' arrival positions.
+    QSqlQuery bodies(db);
+    if (!bodies.exec((m_dialect.isPostgreSql()
+                ? QStringLiteral("DELETE FROM bodies WHERE id IN (SELECT id FROM events WHERE seq <= %1)")
+                : QStringLiteral("DELETE FROM bodies WHERE id <= %1"))
+                         .arg(cutoff))) {
+        fail(QStringLiteral("Cannot apply retention"), bodies.lastError().text());
+        db.rollback();
+        return -1;
+    }
     QSqlQuery remove(db);
-    remove.prepare(QStringLiteral("DELETE FROM events WHERE id <= ?"));
-    remove.addBindValue(cutoffId);
-    if (!remove.exec()) {
+    if (!remove.exec(QStringLiteral("DELETE FROM events WHERE %1 <= %2").arg(arrival).arg(cutoff))) {
         fail(QStringLiteral("Cannot apply retention"), remove.lastError().text());
         db.rollback();
         return -1;
     }
     const qint64 removed = remove.numRowsAffected();
-    QSqlQuery bodies(db);
-    bodies.prepare(QStringLiteral("DELETE FROM bodies WHERE id <= ?"));
-    bodies.addBindValue(cutoffId);
-    if (!bodies.exec() || !db.commit()) {
-        fail(QStringLiteral("Cannot apply retention"), bodies.lastError().text());
+    remove.finish();
+    if (!db.commit()) {
+        fail(QStringLiteral("Cannot apply retention"), db.lastError().text());
         db.rollback();
         return -1;
     }
@@ -403,22 +924,21 @@ qint64 EventStore::applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowM
 
 bool EventStore::remove(const QList<qint64> &ids)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = database();
     if (!db.transaction())
         return fail(QStringLiteral("Cannot delete events"), db.lastError().text());
-    QSqlQuery events(db);
-    QSqlQuery bodies(db);
-    events.prepare(QStringLiteral("DELETE FROM events WHERE id = ?"));
-    bodies.prepare(QStringLiteral("DELETE FROM bodies WHERE id = ?"));
-    for (qint64 id : ids) {
-        events.bindValue(0, id);
-        bodies.bindValue(0, id);
-        if (!events.exec() || !bodies.exec()) {
-            fail(QStringLiteral("Cannot delete events"), events.lastError().text());
-            events.finish();
-            bodies.finish();
-            db.rollback();
-            return false;
+    // Literal id lists in chunks: one statement per chunk, never more values than SQLite accepts.
+    constexpr qsizetype kChunk = 500;
+    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
+        const QString list = idList(ids, from, std::min(kChunk, ids.size() - from));
+        for (const char *table : { "events", "bodies" }) {
+            QSqlQuery query(db);
+            if (!query.exec(QStringLiteral("DELETE FROM %1 WHERE id IN (%2)").arg(QLatin1String(table), list))) {
+                fail(QStringLiteral("Cannot delete events"), query.lastError().text());
+                query.finish();
+                db.rollback();
+                return false;
+            }
         }
     }
     return db.commit() || fail(QStringLiteral("Cannot delete events"), db.lastError().text());
@@ -426,7 +946,7 @@ bool EventStore::remove(const QList<qint64> &ids)
 
 bool EventStore::removeAll()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = database();
     if (!db.transaction())
         return fail(QStringLiteral("Cannot clear the capture"), db.lastError().text());
     if (!exec(QStringLiteral("DELETE FROM events")) || !exec(QStringLiteral("DELETE FROM bodies"))) {
@@ -438,14 +958,12 @@ bool EventStore::removeAll()
 
 bool EventStore::removeThrough(qint64 lastId)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = database();
     if (!db.transaction())
         return fail(QStringLiteral("Cannot delete events"), db.lastError().text());
     for (const QString &table : { QStringLiteral("events"), QStringLiteral("bodies") }) {
         QSqlQuery query(db);
-        query.prepare(QStringLiteral("DELETE FROM %1 WHERE id <= ?").arg(table));
-        query.addBindValue(lastId);
-        if (!query.exec()) {
+        if (!query.exec(QStringLiteral("DELETE FROM %1 WHERE id <= %2").arg(table).arg(lastId))) {
             fail(QStringLiteral("Cannot delete events"), query.lastError().text());
             query.finish();
             db.rollback();
@@ -457,7 +975,9 @@ bool EventStore::removeThrough(qint64 lastId)
 
 qint64 EventStore::pageCount()
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (m_dialect.isPostgreSql())
+        return -1;
+    QSqlQuery query(database());
     if (!query.exec(QStringLiteral("PRAGMA page_count")) || !query.next())
         return -1;
     return query.value(0).toLongLong();
@@ -465,18 +985,61 @@ qint64 EventStore::pageCount()
 
 bool EventStore::setMaxPageCountForTesting(qint64 pages)
 {
-    return exec(QStringLiteral("PRAGMA max_page_count=%1").arg(pages));
+    return !m_dialect.isPostgreSql() && exec(QStringLiteral("PRAGMA max_page_count=%1").arg(pages));
 }
 
 bool EventStore::copyTo(const QString &targetPath)
 {
     if (QFileInfo::exists(targetPath))
         return fail(QStringLiteral("%1 already exists").arg(targetPath), {});
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (m_dialect.isPostgreSql())
+        return copyPostgreSqlTo(targetPath);
+    QSqlQuery query(database());
     query.prepare(QStringLiteral("VACUUM INTO ?"));
     query.addBindValue(targetPath);
     if (!query.exec())
         return fail(QStringLiteral("Cannot save the capture as %1").arg(targetPath), query.lastError().text());
+    return true;
+}
+
+bool EventStore::copyPostgreSqlTo(const QString &targetPath)
+{
+    // One read transaction, so the copy is one consistent moment of a capture others keep writing.
+    QSqlDatabase db = database();
+    const QString failure = QStringLiteral("Cannot save the capture as %1").arg(targetPath);
+    if (!db.transaction())
+        return fail(failure, db.lastError().text());
+    if (!exec(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))) {
+        db.rollback();
+        return fail(failure, m_error);
+    }
+    EventStore target;
+    bool ok = target.open(StoreLocation::parse(targetPath));
+    QString error = target.errorString();
+    constexpr int kPage = 1000;
+    for (qint64 after = std::numeric_limits<qint64>::min(); ok;) {
+        m_error.clear();
+        const QList<CapturedEvent> page = loadEventsAfter(after, kPage);
+        if (!m_error.isEmpty()) {
+            ok = false;
+            error = m_error;
+            break;
+        }
+        if (page.isEmpty())
+            break;
+        after = page.constLast().row.id;
+        if (!target.insert(page)) {
+            ok = false;
+            error = target.errorString();
+        }
+    }
+    db.rollback(); // read only: nothing to keep
+    target.close();
+    if (!ok) {
+        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
+            QFile::remove(targetPath + suffix);
+        return fail(failure, error);
+    }
     return true;
 }
 
@@ -506,4 +1069,9 @@ HttpHeaders EventStore::decodeHeaders(const QByteArray &encoded)
         headers.append({ trimmed.left(colon), trimmed.mid(colon + 2) });
     }
     return headers;
+}
+
+bool EventStore::isPasswordError(const QString &errorString)
+{
+    return errorString.contains(QLatin1String("refused the password"));
 }

@@ -6,9 +6,11 @@
 
 class EventStore;
 
-// Reads events from a capture file. The file is opened read-only on the first load(), so the
-// SQLite connection belongs to the thread that loads (Qt SQL allows a connection in one thread
-// only), not to the thread that created the source.
+// Reads events from a capture: a file, or a team's PostgreSQL database (path is what
+// StoreLocation parses). The store is opened read-only on the first load(), so the connection
+// belongs to the thread that loads (Qt SQL allows a connection in one thread only), not to the
+// thread that created the source. A PostgreSQL connection lost during a long export is opened
+// again once before a load gives up.
 class StoreBodySource final : public EventBodySource
 {
 public:

@@ -10,6 +10,13 @@ namespace {
 // Retention runs after this many committed events, so it costs nothing per event.
 constexpr qint64 kRetentionEvery = 1000;
 constexpr int kRetentionIntervalMs = 10 * 60 * 1000;
+constexpr int kFirstReconnectDelayMs = 500;
+constexpr int kMaxReconnectDelayMs = 10000;
+
+QString secondsText(int ms)
+{
+    return ms < 1000 ? QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1) : QStringLiteral("%1 s").arg(ms / 1000);
+}
 } // namespace
 
 StoreWriter::StoreWriter(QObject *parent)
@@ -18,15 +25,23 @@ StoreWriter::StoreWriter(QObject *parent)
 
 StoreWriter::~StoreWriter() = default;
 
-bool StoreWriter::open(const QString &path, QString *error, qint64 *maxId)
+bool StoreWriter::open(const QString &location, QString *error, qint64 *maxId)
 {
-    if (!m_store.open(path)) {
+    m_reconnecting = false;
+    if (m_reconnectTimer)
+        m_reconnectTimer->stop();
+    std::optional<EventStore::IdRange> ids;
+    if (m_store.open(location))
+        ids = m_store.claimIdRange();
+    if (!ids) {
         if (error)
             *error = m_store.errorString();
+        m_store.close();
         return false;
     }
+    m_ids = *ids;
     if (maxId)
-        *maxId = m_store.maxId();
+        *maxId = m_ids.first - 1;
     applyRetention();
     // Age-based retention must also run while nothing arrives.
     if (!m_retentionTimer) {
@@ -133,15 +148,104 @@ void StoreWriter::drain()
             }
             group = std::exchange(m_pending, {});
         }
-        if (m_store.insert(group)) {
+        // Another receiver numbers from the next block: an id past ours must never be written.
+        QList<CapturedEvent> outside;
+        for (qsizetype i = group.size() - 1; i >= 0; --i) {
+            if (!m_ids.contains(group.at(i).row.id))
+                outside.prepend(group.takeAt(i));
+        }
+        if (!outside.isEmpty())
+            emit commitFailed(outside,
+                QStringLiteral("event id %1 is outside this receiver's ids (%2 to %3); restart the receiver")
+                    .arg(outside.constFirst().row.id)
+                    .arg(m_ids.first)
+                    .arg(m_ids.last));
+        if (group.isEmpty())
+            continue;
+        if (m_reconnecting) {
+            emit commitFailed(group, m_lostReason);
+            continue;
+        }
+        if (commitGroup(group)) {
             emit committed(group);
             m_committedSinceRetention += group.size();
             if (m_committedSinceRetention >= kRetentionEvery)
                 applyRetention();
         } else {
-            emit commitFailed(group, m_store.errorString());
+            emit commitFailed(group, m_reconnecting ? m_lostReason : m_store.errorString());
         }
     }
+}
+
+bool StoreWriter::commitGroup(const QList<CapturedEvent> &group)
+{
+    if (m_store.insert(group))
+        return true;
+    if (!m_store.isConnectionLost())
+        return false;
+    // Often the server only restarted while we were idle: one fresh connection, one more try.
+    // Nothing of this group was committed unless the connection broke during COMMIT itself: the
+    // ids are this writer's alone, so finding them all means that COMMIT went through.
+    const QString reason = m_store.errorString();
+    if (m_store.reconnect()) {
+        QList<qint64> ids;
+        ids.reserve(group.size());
+        for (const CapturedEvent &event : group)
+            ids.append(event.row.id);
+        const qint64 stored = m_store.countIds(ids);
+        if (stored == ids.size() || (stored == 0 && m_store.insert(group)))
+            return true;
+    }
+    if (m_store.isOpen())
+        return false; // connected, but the commit failed for another reason
+    startReconnecting(reason);
+    return false;
+}
+
+void StoreWriter::startReconnecting(const QString &reason)
+{
+    m_store.close();
+    m_reconnecting = true;
+    m_reconnectAttempts = 0;
+    m_reconnectDelayMs = kFirstReconnectDelayMs;
+    m_lostReason = QStringLiteral("%1; reconnecting").arg(reason);
+    if (!m_reconnectTimer) {
+        m_reconnectTimer = new QTimer(this);
+        m_reconnectTimer->setSingleShot(true);
+        connect(m_reconnectTimer, &QTimer::timeout, this, &StoreWriter::tryReconnect);
+    }
+    m_reconnectTimer->start(m_reconnectDelayMs);
+    emit connectionLost(QStringLiteral("%1. Trying again in %2; deliveries are answered 503 until it is back.")
+                            .arg(reason, secondsText(m_reconnectDelayMs)));
+}
+
+void StoreWriter::tryReconnect()
+{
+    if (!m_reconnecting)
+        return;
+    ++m_reconnectAttempts;
+    if (m_store.reconnect()) {
+        m_reconnecting = false;
+        emit connectionRestored(
+            QStringLiteral("Connected to the team database %1 again").arg(m_store.location().displayName()));
+        bool schedule = false;
+        {
+            QMutexLocker lock(&m_mutex);
+            schedule = claimDrain();
+        }
+        if (schedule)
+            scheduleDrain();
+        return;
+    }
+    const QString reason = m_store.errorString();
+    m_lostReason = QStringLiteral("%1; reconnecting").arg(reason);
+    m_reconnectDelayMs = std::min(m_reconnectDelayMs * 2, kMaxReconnectDelayMs);
+    m_reconnectTimer->start(m_reconnectDelayMs);
+    emit connectionLost(QStringLiteral("%1. Attempt %2 failed; trying again in %3; deliveries are answered 503 until "
+                                       "it is back.")
+                            .arg(reason)
+                            .arg(m_reconnectAttempts)
+                            .arg(secondsText(m_reconnectDelayMs)));
 }
 
 void StoreWriter::applyRetention()

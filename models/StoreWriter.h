@@ -8,9 +8,16 @@
 
 class QTimer;
 
-// The one writer of a capture file, living in a thread of its own. Events queued from any thread
-// are committed in groups: everything that arrived while the previous commit ran goes into the
-// next transaction, so durability (synchronous=FULL) does not cap throughput at one fsync per event.
+// The one writer of a capture file (or this receiver's writer into a team's PostgreSQL database),
+// living in a thread of its own. Events queued from any thread are committed in groups:
+// everything that arrived while the previous commit ran goes into the next transaction, so
+// durability (synchronous=FULL, or a PostgreSQL commit) does not cap throughput at one flush per
+// event.
+//
+// A lost PostgreSQL connection is reported (connectionLost(), a sentence for the status bar) and
+// retried with backoff, 0.5 s doubling up to 10 s; meanwhile every group fails at once with
+// commitFailed(), so its deliveries are answered 503 and Thena sends them again: nothing that
+// was acknowledged is lost, and nothing waits for a server that is not there.
 class StoreWriter final : public QObject
 {
     Q_OBJECT
@@ -26,8 +33,16 @@ public:
     explicit StoreWriter(QObject *parent = nullptr);
     ~StoreWriter() override;
 
-    // Writer thread only. On failure the reason is in the result and the file is untouched.
-    bool open(const QString &path, QString *error, qint64 *maxId);
+    // Writer thread only. location: a file path or a postgresql:// URL (see StoreLocation). On
+    // failure the reason is in the result and the store is untouched. *maxId is the id the
+    // numbering continues after: the file's highest id, or for PostgreSQL the id before this
+    // writer's own block (EventStore::claimIdRange), so receivers sharing a database never
+    // collide. Events with ids outside that block are refused (commitFailed).
+    bool open(const QString &location, QString *error, qint64 *maxId);
+    StoreLocation location() const { return m_store.location(); }
+    EventStore::IdRange idRange() const { return m_ids; }
+    // False while a lost PostgreSQL connection is being retried.
+    bool isConnected() const { return !m_reconnecting; }
     void setRetention(const Retention &retention);
     // Deletes these events (the user deleted them from the table). False, with a warning, on error.
     bool remove(const QList<qint64> &ids);
@@ -50,6 +65,10 @@ signals:
     void committed(const QList<CapturedEvent> &events);
     void commitFailed(const QList<CapturedEvent> &events, const QString &error);
     void retentionApplied(qint64 removed);
+    // PostgreSQL: the connection is gone (emitted again after each failed attempt, with the next
+    // try's delay), and back. Sentences for the status bar and the headless log.
+    void connectionLost(const QString &message);
+    void connectionRestored(const QString &message);
 
 private:
     // Called with m_mutex held; true when the caller must schedule drain().
@@ -57,8 +76,19 @@ private:
     void scheduleDrain();
     void drain();
     void applyRetention();
+    // Commits one group, reconnecting once at once if the connection turns out to be gone (the
+    // server restarted while we were idle); false when it still cannot.
+    bool commitGroup(const QList<CapturedEvent> &group);
+    void startReconnecting(const QString &reason);
+    void tryReconnect();
 
     EventStore m_store;
+    EventStore::IdRange m_ids;
+    bool m_reconnecting = false;
+    int m_reconnectDelayMs = 0;
+    int m_reconnectAttempts = 0;
+    QString m_lostReason;
+    QTimer *m_reconnectTimer = nullptr;
     mutable QMutex m_mutex;
     QList<CapturedEvent> m_pending; // guarded by m_mutex
     bool m_drainScheduled = false; // guarded by m_mutex

@@ -1,8 +1,11 @@
 #include "EventStore.h"
+#include "TestSupport.h"
+#include "ThenaPayloadParser.h"
 
 #include <QDir>
 #include <QFile>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,6 +34,10 @@ CapturedEvent makeEvent(qint64 id, qint64 receivedMs, const QByteArray &body = {
     event.row.tags = id % 2 ? QStringList { QStringLiteral("billing"), QStringLiteral("vip") } : QStringList();
     event.row.path = QStringLiteral("/hooks?x=%1").arg(id);
     event.row.eventType = QStringLiteral("CREATE");
+    event.row.toFirstResponseMs = id % 4 == 0 ? -1 : id * 60000;
+    event.row.toAssignmentMs = id % 3 == 0 ? -1 : id * 1000;
+    event.row.toCloseMs = id % 5 == 0 ? 86400000LL * 40 + id : -1; // beyond 32 bits
+    event.row.escalated = id % 2 == 0;
     event.body = body.isEmpty() ? QByteArray("{\"n\":") + QByteArray::number(id) + "}" : body;
     event.row.sizeBytes = int(event.body.size());
     event.row.valid = id != 2;
@@ -67,6 +74,88 @@ void compareRows(const EventRow &a, const EventRow &b)
     QCOMPARE(a.tags, b.tags);
     QCOMPARE(a.path, b.path);
     QCOMPARE(a.eventType, b.eventType);
+    QCOMPARE(a.toFirstResponseMs, b.toFirstResponseMs);
+    QCOMPARE(a.toAssignmentMs, b.toAssignmentMs);
+    QCOMPARE(a.toCloseMs, b.toCloseMs);
+    QCOMPARE(a.escalated, b.escalated);
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A capture exactly as version 1 of the inspector wrote it (its DDL, copied), with the samples
+// and one invalid body, so the migration is tested against the real old format.
+struct V1Capture
+{
+    QList<QByteArray> bodies;
+};
+
+V1Capture writeV1Capture(const QString &path)
+{
+    V1Capture capture;
+    const QString connection = QStringLiteral("v1-writer");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(path);
+        if (!db.open())
+            qFatal("cannot create %s", qPrintable(path));
+        QSqlQuery query(db);
+        const QStringList ddl = {
+            QStringLiteral("PRAGMA journal_mode=WAL"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS events ("
+                           " id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL, kind INTEGER NOT NULL,"
+                           " valid INTEGER NOT NULL, attempt INTEGER NOT NULL, retry_of INTEGER NOT NULL,"
+                           " retry_gap INTEGER NOT NULL, replies INTEGER NOT NULL, size INTEGER NOT NULL,"
+                           " request_id TEXT, title TEXT, status TEXT, urgency TEXT, sentiment TEXT, customer TEXT,"
+                           " team TEXT, assignee TEXT, channel TEXT, tags TEXT, path TEXT, event_type TEXT)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS bodies ("
+                           " id INTEGER PRIMARY KEY, method TEXT, remote TEXT, error TEXT, error_offset INTEGER,"
+                           " headers BLOB, body BLOB)"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS events_received ON events(received_ms)"),
+            QStringLiteral("PRAGMA application_id=%1").arg(EventStore::ApplicationId),
+            QStringLiteral("PRAGMA user_version=1"),
+        };
+        for (const QString &sql : ddl) {
+            if (!query.exec(sql))
+                qFatal("v1 DDL failed: %s", qPrintable(query.lastError().text()));
+        }
+        query.finish();
+        const QStringList names = TestSupport::sampleNames();
+        for (const QString &name : names)
+            capture.bodies.append(TestSupport::sample(name));
+        capture.bodies.append(QByteArrayLiteral("{\"request\": [unterminated"));
+        for (int i = 0; i < capture.bodies.size(); ++i) {
+            const QByteArray &body = capture.bodies.at(i);
+            EventRow row;
+            const bool valid = ThenaPayloadParser::parse(body, row).valid;
+            query.prepare(QStringLiteral("INSERT INTO events VALUES (?, ?, ?, ?, 1, 0, -1, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                         "?, ?, ?, '/', ?)"));
+            const QVariantList values = { i + 1, 1700000000000LL + i, int(valid ? row.kind : EventKind::Invalid), valid,
+                row.replies, int(body.size()), row.requestId, row.title, row.status, row.urgency, row.sentiment,
+                row.customer, row.team, row.assignee, row.channel, row.tags.join(QChar(0x1f)), row.eventType };
+            for (const QVariant &value : values)
+                query.addBindValue(value);
+            if (!query.exec())
+                qFatal("v1 insert failed: %s", qPrintable(query.lastError().text()));
+            query.prepare(QStringLiteral("INSERT INTO bodies VALUES (?, 'POST', '127.0.0.1', ?, -1, ?, ?)"));
+            query.addBindValue(i + 1);
+            query.addBindValue(valid ? QString() : QStringLiteral("Body is not valid JSON"));
+            query.addBindValue(QByteArray("content-type: application/json\r\n"));
+            query.addBindValue(body);
+            if (!query.exec())
+                qFatal("v1 insert failed: %s", qPrintable(query.lastError().text()));
+        }
+        query.finish();
+        // Checkpointed and closed, so the file alone is the whole capture.
+        query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        query.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return capture;
 }
 } // namespace
 
@@ -348,6 +437,115 @@ private slots:
         QVERIFY2(copy.open(target), qPrintable(copy.errorString()));
         QCOMPARE(copy.count(), 2);
         QCOMPARE(copy.loadEvent(2)->body, store.loadEvent(2)->body);
+    }
+
+    void version1IsReadableReadOnlyAndUntouched()
+    {
+        // An old capture opened for reading (export, a second window) is not migrated: the new
+        // columns read as "unknown" and the file keeps every byte.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v1.sqlite"));
+        const V1Capture capture = writeV1Capture(path);
+        const QByteArray before = fileBytes(path);
+        {
+            EventStore store;
+            QVERIFY2(store.open(path, EventStore::Mode::ReadOnly), qPrintable(store.errorString()));
+            QCOMPARE(store.schemaVersion(), 1);
+            const QList<EventRow> rows = store.loadRowsAfter(0, 100);
+            QCOMPARE(rows.size(), capture.bodies.size());
+            for (const EventRow &row : rows) {
+                QCOMPARE(row.toFirstResponseMs, -1);
+                QCOMPARE(row.toCloseMs, -1);
+                QCOMPARE(row.escalated, false);
+            }
+            const auto event = store.loadEvent(1);
+            QVERIFY(event.has_value());
+            QCOMPARE(event->body, capture.bodies.first());
+            QCOMPARE(event->row.toAssignmentMs, -1);
+        }
+        QCOMPARE(fileBytes(path), before);
+    }
+
+    void version1MigratesToVersion2WithDerivedTimes()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v1.sqlite"));
+        const V1Capture capture = writeV1Capture(path);
+        {
+            EventStore store;
+            QVERIFY2(store.open(path), qPrintable(store.errorString()));
+            QCOMPARE(store.schemaVersion(), EventStore::SchemaVersion);
+            const QList<EventRow> rows = store.loadRowsAfter(0, 100);
+            QCOMPARE(rows.size(), capture.bodies.size());
+            int filled = 0;
+            for (int i = 0; i < rows.size(); ++i) {
+                EventRow expected;
+                const bool valid = ThenaPayloadParser::parse(capture.bodies.at(i), expected).valid;
+                const EventRow &row = rows.at(i);
+                QCOMPARE(row.id, i + 1);
+                QCOMPARE(row.valid, valid);
+                // Filled by parsing the stored body again, exactly as a capture today would.
+                QCOMPARE(row.toFirstResponseMs, valid ? expected.toFirstResponseMs : -1);
+                QCOMPARE(row.toAssignmentMs, valid ? expected.toAssignmentMs : -1);
+                QCOMPARE(row.toCloseMs, valid ? expected.toCloseMs : -1);
+                QCOMPARE(row.escalated, valid && expected.escalated);
+                QCOMPARE(row.requestId, expected.requestId); // the old columns are untouched
+                filled += row.escalated || row.toFirstResponseMs >= 0 || row.toCloseMs >= 0 || row.toAssignmentMs >= 0;
+            }
+            QVERIFY2(filled >= 2, "the samples must exercise the refill, not only the defaults");
+            QCOMPARE(store.loadEvent(capture.bodies.size())->body, capture.bodies.constLast());
+            // A migrated capture takes new events with every column.
+            CapturedEvent next = makeEvent(100, 1800000000000);
+            QVERIFY2(store.insert({ next }), qPrintable(store.errorString()));
+            compareRows(store.loadEvent(100)->row, next.row);
+        }
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        {
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA user_version")) && query.next());
+            QCOMPARE(query.value(0).toInt(), EventStore::SchemaVersion);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA integrity_check")) && query.next());
+            QCOMPARE(query.value(0).toString(), QStringLiteral("ok"));
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+        // Opening again does not migrate twice.
+        EventStore again;
+        QVERIFY2(again.open(path), qPrintable(again.errorString()));
+        QCOMPARE(again.count(), capture.bodies.size() + 1);
+    }
+
+    void claimIdRangeContinuesAFile()
+    {
+        QTemporaryDir dir;
+        EventStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("ids.sqlite"))));
+        QCOMPARE(store.claimIdRange()->first, 1);
+        QVERIFY(store.insert({ makeEvent(1, 1), makeEvent(2, 2) }));
+        const auto range = store.claimIdRange();
+        QVERIFY(range.has_value());
+        QCOMPARE(range->first, 3);
+        QCOMPARE(range->last, std::numeric_limits<qint64>::max());
+        QCOMPARE(store.lastArrival(), 2); // SQLite: arrival order is id order
+        QCOMPARE(store.countIds({ 1, 2, 3 }), 2);
+        qint64 position = 0;
+        QCOMPARE(store.loadArrivedAfter(1, 10, &position).size(), 1);
+        QCOMPARE(position, 2);
+        QVERIFY(store.notificationChannel().isEmpty());
+        QVERIFY(!store.subscribeToArrivals());
+        QVERIFY(!store.isConnectionLost());
+    }
+
+    void badLocationIsRefused()
+    {
+        EventStore store;
+        QVERIFY(!store.open(QStringLiteral("postgresql://user:secret@db/thena")));
+        QVERIFY2(store.errorString().contains(QStringLiteral("PGPASSWORD")), qPrintable(store.errorString()));
+        QVERIFY(!store.errorString().contains(QStringLiteral("secret")));
+        QVERIFY(!store.isOpen());
     }
 
     void headersRoundTrip()

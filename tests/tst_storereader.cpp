@@ -116,6 +116,44 @@ private slots:
         }
     }
 
+    void followingAFileSeesWhatAnotherWriterCommits()
+    {
+        // A window on a file a headless receiver writes: SQLite cannot notify, so the reader
+        // looks for rows after the last one it has, and hands each over once.
+        QTemporaryDir dir;
+        const QString path = makeStore(dir, QStringLiteral("f.sqlite"), 1, 30);
+        EventStore writer;
+        QVERIFY(writer.open(path));
+        StoreReader reader;
+        reader.setPollIntervalForTesting(20);
+        QSignalSpy pages(&reader, &StoreReader::rowsLoaded);
+        QSignalSpy done(&reader, &StoreReader::historyLoaded);
+        QSignalSpy arrived(&reader, &StoreReader::rowsArrived);
+        reader.setPath(path);
+        reader.follow();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.first().first().toLongLong(), 30);
+        QCOMPARE(pages.first().first().value<QList<EventRow>>().size(), 30);
+        QVERIFY(writer.insert(makeEvents(31, 3)));
+        const auto arrivedIds = [&] {
+            QList<qint64> ids;
+            for (const auto &signal : std::as_const(arrived)) {
+                for (const EventRow &row : signal.first().value<QList<EventRow>>())
+                    ids.append(row.id);
+            }
+            return ids;
+        };
+        QTRY_COMPARE(arrivedIds(), (QList<qint64> { 31, 32, 33 }));
+        QVERIFY(writer.insert(makeEvents(34, 1)));
+        QTRY_COMPARE(arrivedIds(), (QList<qint64> { 31, 32, 33, 34 }));
+        QTest::qWait(100); // several more polls: nothing twice
+        QCOMPARE(arrivedIds().size(), 4);
+        reader.setPath({}); // stops following
+        QVERIFY(writer.insert(makeEvents(35, 1)));
+        QTest::qWait(100);
+        QCOMPARE(arrivedIds().size(), 4);
+    }
+
     void unreadableFileFails()
     {
         QTemporaryDir dir;
