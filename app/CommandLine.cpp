@@ -94,8 +94,10 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
     const QCommandLineOption headlessOption(
         QStringLiteral("headless"), QStringLiteral("No window: print one JSON line per captured event to stdout."));
     const QCommandLineOption storeOption(QStringLiteral("store"),
-        QStringLiteral("The capture file (SQLite). Default: events.sqlite in the application data folder."),
-        QStringLiteral("FILE"));
+        QStringLiteral("The capture: a SQLite file (default: events.sqlite in the application data folder), or a "
+                       "team database postgresql://USER@HOST:PORT/DB[?schema=NAME&sslmode=MODE] whose password "
+                       "comes from THENA_INSPECTOR_DB_PASSWORD or PGPASSWORD, never the command line."),
+        QStringLiteral("FILE|URL"));
     const QCommandLineOption noStoreOption(
         QStringLiteral("no-store"), QStringLiteral("Keep events in memory only; nothing is written."));
     const QCommandLineOption keepEventsOption(QStringLiteral("keep-events"),
@@ -167,7 +169,7 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
         options.capture.storePath = parser.value(storeOption);
         if (options.capture.storePath.isEmpty()) {
             result.status = Status::Error;
-            result.message = QStringLiteral("--store needs a file name.");
+            result.message = QStringLiteral("--store needs a file name or a postgresql:// address.");
             return result;
         }
     } else if (!parser.isSet(noStoreOption)) {
@@ -209,6 +211,10 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
     }
     options.capture.certFile = parser.value(tlsCertOption);
     options.capture.keyFile = parser.value(tlsKeyOption);
+    options.hasTls = parser.isSet(tlsCertOption);
+    options.hasMaxBody = parser.isSet(maxBodyOption);
+    options.hasIdleTimeout = parser.isSet(idleTimeoutOption);
+    options.hasMaxConnections = parser.isSet(maxConnectionsOption);
     if (parser.isSet(maxBodyOption)) {
         QString text = parser.value(maxBodyOption).trimmed().toUpper();
         qint64 unit = 1;

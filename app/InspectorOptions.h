@@ -15,4 +15,8 @@ struct InspectorOptions
     QString secretSource; // "--secret", "--secret-file", "THENA_INSPECTOR_SECRET"
     bool hasStore = false; // --store or --no-store was given
     bool hasRetention = false; // --keep-events or --keep-days was given
+    bool hasTls = false; // --tls-cert and --tls-key were given
+    bool hasMaxBody = false; // --max-body was given
+    bool hasIdleTimeout = false; // --idle-timeout was given
+    bool hasMaxConnections = false; // --max-connections was given
 };

@@ -19,6 +19,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
+#include <QScopeGuard>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -201,6 +203,30 @@ private slots:
             qPrintable(refused->toolTip()));
         // None of them is an event.
         QCOMPARE(window->model()->totalCount(), 0);
+    }
+
+    void limitsComeFromSettingsUnlessTheCommandLineSaysOtherwise()
+    {
+        QSettings settings;
+        settings.setValue(QStringLiteral("capture/maxBodyBytes"), 1000);
+        const auto cleanup = qScopeGuard([] { QSettings().remove(QStringLiteral("capture/maxBodyBytes")); });
+        {
+            auto window = makeWindow();
+            QTRY_VERIFY_WITH_TIMEOUT(window->listenUrl().isValid(), 10000);
+            QCOMPARE(post(window->listenUrl(), QByteArray(999, ' ') + "{}"), 413);
+            QCOMPARE(post(window->listenUrl(), QByteArrayLiteral("{\"action\":\"CREATE\"}")), 200);
+        }
+        InspectorOptions options;
+        options.capture.port = 0;
+        options.capture.maxBodyBytes = 1024 * 1024;
+        options.hasMaxBody = true; // --max-body 1M
+        options.hasListen = true;
+        options.hasStore = true;
+        MainWindow window(options);
+        window.show();
+        window.startCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(window.listenUrl().isValid(), 10000);
+        QCOMPARE(post(window.listenUrl(), sample("request-created.json")), 200);
     }
 
     void invalidBodyIsShownRaw()

@@ -19,6 +19,7 @@
 #include "SettingsDialog.h"
 #include "StallProbe.h"
 #include "StoreBodySource.h"
+#include "StoreLocation.h"
 #include "StoreReader.h"
 #include "TrayController.h"
 #include "WelcomePanel.h"
@@ -33,6 +34,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QMenu>
@@ -57,8 +59,24 @@ const QString kSecretKey = QStringLiteral("capture/secret");
 const QString kRememberSecretKey = QStringLiteral("capture/rememberSecret");
 const QString kKeepEventsKey = QStringLiteral("capture/keepEvents");
 const QString kKeepDaysKey = QStringLiteral("capture/keepDays");
+const QString kTlsCertKey = QStringLiteral("capture/tlsCert");
+const QString kTlsKeyKey = QStringLiteral("capture/tlsKey");
+const QString kMaxBodyKey = QStringLiteral("capture/maxBodyBytes");
+const QString kIdleTimeoutKey = QStringLiteral("capture/idleTimeoutMs");
+const QString kMaxConnectionsKey = QStringLiteral("capture/maxConnections");
 const QString kRecentKey = QStringLiteral("file/recentCaptures");
 constexpr int kMaxRecent = 8;
+
+// A file path made absolute, a database URL in its canonical (password-free) form, so recent
+// entries and "is this the capture already open" compare equal.
+QString canonicalLocation(const QString &path)
+{
+    if (StoreLocation::isPostgreSqlUrl(path)) {
+        const StoreLocation location = StoreLocation::parse(path);
+        return location.isValid() ? location.toString() : path;
+    }
+    return QFileInfo(path).absoluteFilePath();
+}
 
 } // namespace
 
@@ -115,6 +133,11 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     });
     connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::appendRows);
     connect(m_reader, &StoreReader::historyLoaded, this, &MainWindow::onHistoryLoaded);
+    connect(m_reader, &StoreReader::rowsArrived, this, &MainWindow::onRowsArrived);
+    connect(m_reader, &StoreReader::connectionLost, this,
+        [this](const QString &message) { onStoreConnection(false, message); });
+    connect(m_reader, &StoreReader::connectionRestored, this,
+        [this](const QString &message) { onStoreConnection(true, message); });
     connect(m_reader, &StoreReader::eventLoaded, this, &MainWindow::onEventLoaded);
     connect(m_reader, &StoreReader::eventMissing, this, [this](qint64 id, const QString &reason) {
         if (id == m_wantedEventId) {
@@ -281,6 +304,7 @@ void MainWindow::buildActions()
     QMenu *fileMenu = menuBar()->addMenu(QStringLiteral("&File"));
     QAction *open = fileMenu->addAction(QStringLiteral("&Open Capture…"), this, &MainWindow::chooseCaptureToOpen);
     open->setShortcut(QKeySequence::Open);
+    fileMenu->addAction(QStringLiteral("Open &Team Database…"), this, &MainWindow::chooseTeamDatabase);
     m_recentMenu = fileMenu->addMenu(QStringLiteral("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     QAction *saveAs = fileMenu->addAction(QStringLiteral("&Save Capture As…"), this, &MainWindow::chooseSaveCaptureAs);
@@ -386,6 +410,25 @@ CaptureConfig MainWindow::configFromSettings() const
         config.retainEvents = settings.value(kKeepEventsKey, 0).toLongLong();
         config.retainDays = settings.value(kKeepDaysKey, 0).toLongLong();
     }
+    if (!m_options.hasTls) {
+        config.certFile = settings.value(kTlsCertKey).toString();
+        config.keyFile = settings.value(kTlsKeyKey).toString();
+    }
+    // Limits out of range in a hand-edited settings file fall back to the defaults rather than
+    // leaving the server without a limit.
+    const CaptureConfig defaults;
+    if (!m_options.hasMaxBody) {
+        const qint64 value = settings.value(kMaxBodyKey, defaults.maxBodyBytes).toLongLong();
+        config.maxBodyBytes = value > 0 ? value : defaults.maxBodyBytes;
+    }
+    if (!m_options.hasIdleTimeout) {
+        const int value = settings.value(kIdleTimeoutKey, defaults.idleTimeoutMs).toInt();
+        config.idleTimeoutMs = value >= 1000 && value <= 3600 * 1000 ? value : defaults.idleTimeoutMs;
+    }
+    if (!m_options.hasMaxConnections) {
+        const int value = settings.value(kMaxConnectionsKey, defaults.maxConnections).toInt();
+        config.maxConnections = value >= 1 && value <= 100000 ? value : defaults.maxConnections;
+    }
     return config;
 }
 
@@ -440,12 +483,19 @@ void MainWindow::onStoreOpened(const QString &path, qint64 maxId)
     m_wantedEventId = 0;
     m_held.clear();
     m_insights->clear();
+    m_heldRows.clear();
+    m_storeConnectionProblem.clear();
     m_insights->setStorePath(path);
     m_reader->setPath(path);
+    m_teamMode = StoreLocation::isPostgreSqlUrl(path);
     rememberRecent(path);
     updateStoreLabel();
-    setWindowTitle(QStringLiteral("%1 — Thena Inspector").arg(QFileInfo(path).fileName()));
-    if (maxId > 0) {
+    setWindowTitle(QStringLiteral("%1 — Thena Inspector").arg(StoreLocation::parse(path).displayName()));
+    if (m_teamMode) {
+        // Other receivers write here too: follow the whole table, then each commit as it lands.
+        m_loadingHistory = true;
+        m_reader->follow();
+    } else if (maxId > 0) {
         // Rows stream in from the reader thread; live ones wait so the table stays in arrival order.
         m_loadingHistory = true;
         m_reader->loadHistory(maxId);
@@ -455,6 +505,9 @@ void MainWindow::onStoreOpened(const QString &path, qint64 maxId)
 
 void MainWindow::onStoreFailed(const QString &message)
 {
+    if (EventStore::isPasswordError(message) && askForDatabasePassword(message))
+        return;
+    m_teamMode = false;
     m_storePath.clear();
     m_storeError = message;
     m_reader->setPath({});
@@ -472,8 +525,50 @@ void MainWindow::onHistoryLoaded()
         appendBatch(std::exchange(m_held, {}));
 }
 
+void MainWindow::onRowsArrived(const QList<EventRow> &rows)
+{
+    if (m_paused) {
+        m_heldRows += rows;
+        m_pausedLabel->setText(QStringLiteral("Paused: %1 held").arg(m_heldRows.size()));
+        return;
+    }
+    m_insights->appendRows(rows);
+    appendRows(rows);
+}
+
+void MainWindow::onStoreConnection(bool connected, const QString &message)
+{
+    m_storeConnectionProblem = connected ? QString() : message;
+    updateStoreLabel();
+}
+
+bool MainWindow::askForDatabasePassword(const QString &message)
+{
+    const QString url = m_options.capture.storePath;
+    const StoreLocation location = StoreLocation::parse(url);
+    if (!location.isPostgreSql() || QGuiApplication::platformName() == QLatin1String("offscreen"))
+        return false;
+    bool ok = false;
+    const QString password = QInputDialog::getText(this, QStringLiteral("Team database password"),
+        QStringLiteral("%1\n\nPassword for %2 (kept in memory for this session only):")
+            .arg(message, location.displayName()),
+        QLineEdit::Password, QString(), &ok);
+    if (!ok || password.isEmpty())
+        return false;
+    StoreLocation::setPassword(location, password);
+    m_service->restart(m_options.capture);
+    return true;
+}
+
 QString MainWindow::storeStatusText() const
 {
+    if (!m_storePath.isEmpty() && m_teamMode) {
+        const QString name = StoreLocation::parse(m_storePath).displayName();
+        if (!m_storeConnectionProblem.isEmpty())
+            return QStringLiteral("Team capture %1: %2").arg(name, m_storeConnectionProblem);
+        return (m_loadingHistory ? QStringLiteral("Loading team capture %1…") : QStringLiteral("Team capture: %1"))
+            .arg(name);
+    }
     if (!m_storePath.isEmpty())
         return (m_loadingHistory ? QStringLiteral("Loading %1…") : QStringLiteral("Saving to %1"))
             .arg(QDir::toNativeSeparators(m_storePath));
@@ -486,7 +581,8 @@ void MainWindow::updateStoreLabel()
 {
     m_storeLabel->setText(storeStatusText());
     m_storeLabel->setToolTip(m_storeError.isEmpty() ? m_storePath : m_storeError);
-    m_storeLabel->setStyleSheet(m_storePath.isEmpty() ? QStringLiteral("color: #8a5a00;") : QString());
+    m_storeLabel->setStyleSheet(
+        m_storePath.isEmpty() || !m_storeConnectionProblem.isEmpty() ? QStringLiteral("color: #8a5a00;") : QString());
 }
 
 void MainWindow::showBanner(const QString &text)
@@ -497,6 +593,8 @@ void MainWindow::showBanner(const QString &text)
 
 void MainWindow::onEventsCaptured(const QList<CapturedEvent> &batch)
 {
+    if (m_teamMode)
+        return; // they come back through the reader with every other receiver's (onRowsArrived)
     if (m_paused || m_loadingHistory) {
         m_held += batch;
         if (m_paused)
@@ -538,7 +636,7 @@ void MainWindow::appendRows(const QList<EventRow> &rows)
 
 int MainWindow::heldEventCount() const
 {
-    return m_held.size();
+    return m_held.size() + m_heldRows.size();
 }
 
 void MainWindow::setPaused(bool paused)
@@ -556,6 +654,8 @@ void MainWindow::setPaused(bool paused)
     m_pausedLabel->hide();
     if (!m_loadingHistory)
         appendBatch(std::exchange(m_held, {}));
+    if (!m_heldRows.isEmpty())
+        onRowsArrived(std::exchange(m_heldRows, {}));
 }
 
 void MainWindow::onStatsChanged(const CaptureStats &stats)
@@ -724,6 +824,14 @@ void MainWindow::deleteEvents(const QList<qint64> &ids)
 
 void MainWindow::clearEvents()
 {
+    QList<qint64> ids;
+    if (m_teamMode) {
+        const QList<EventRow> rows = m_model->allRows();
+        ids.reserve(rows.size());
+        for (const EventRow &row : rows)
+            ids.append(row.id);
+    }
+    m_heldRows.clear();
     m_model->clear();
     m_insights->clear();
     m_archive.clear();
@@ -731,7 +839,9 @@ void MainWindow::clearEvents()
     m_shownEvent.reset();
     m_wantedEventId = 0;
     m_details->clearEvent();
-    if (!m_storePath.isEmpty())
+    if (m_teamMode)
+        m_service->removeEvents(ids); // only what this window shows: other receivers keep writing
+    else if (!m_storePath.isEmpty())
         m_service->removeAllEvents();
     m_tableStack->setCurrentWidget(m_welcome);
     updateCounts();
@@ -741,8 +851,11 @@ void MainWindow::confirmClear()
 {
     if (m_model->totalCount() == 0)
         return;
-    const QString where = m_storePath.isEmpty() ? QStringLiteral("from memory")
-                                                : QStringLiteral("from %1").arg(QFileInfo(m_storePath).fileName());
+    QString where = m_storePath.isEmpty()
+        ? QStringLiteral("from memory")
+        : QStringLiteral("from %1").arg(StoreLocation::parse(m_storePath).displayName());
+    if (m_teamMode)
+        where += QStringLiteral(", the team database: every lead following it loses them too");
     const auto answer = QMessageBox::question(this, QStringLiteral("Clear all events"),
         QStringLiteral("Delete all %1 captured events %2? This cannot be undone.")
             .arg(m_model->totalCount())
@@ -764,16 +877,38 @@ void MainWindow::confirmDeleteSelected()
 
 void MainWindow::openCapture(const QString &path)
 {
-    m_options.capture.storePath = QFileInfo(path).absoluteFilePath();
+    m_options.capture.storePath = canonicalLocation(path);
     m_options.hasStore = true;
     m_storeError.clear();
     showBanner({});
     m_service->restart(m_options.capture);
 }
 
+void MainWindow::chooseTeamDatabase()
+{
+    const QString current = m_teamMode ? m_storePath : QStringLiteral("postgresql://thena@localhost:5432/thena");
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, QStringLiteral("Open Team Database"),
+        QStringLiteral("PostgreSQL database that a team receiver writes to:\n"
+                       "postgresql://USER@HOST:PORT/DATABASE[?schema=NAME&sslmode=require]\n"
+                       "The password is asked for when the database wants one; it is never saved."),
+        QLineEdit::Normal, current, &ok);
+    if (!ok || text.trimmed().isEmpty())
+        return;
+    QString error;
+    const StoreLocation location = StoreLocation::parse(text.trimmed(), &error);
+    if (!location.isPostgreSql()) {
+        QMessageBox::warning(this, QStringLiteral("Open Team Database"),
+            error.isEmpty() ? QStringLiteral("That is not a postgresql:// address.") : error);
+        return;
+    }
+    openCapture(location.toString());
+}
+
 void MainWindow::chooseCaptureToOpen()
 {
-    const QString start = m_storePath.isEmpty() ? QDir::homePath() : QFileInfo(m_storePath).absolutePath();
+    const QString start
+        = m_storePath.isEmpty() || m_teamMode ? QDir::homePath() : QFileInfo(m_storePath).absolutePath();
     const QString path = QFileDialog::getOpenFileName(
         this, QStringLiteral("Open Capture"), start, QStringLiteral("Thena captures (*.sqlite *.db);;All files (*)"));
     if (!path.isEmpty())
@@ -849,7 +984,7 @@ QStringList MainWindow::recentCaptures() const
 void MainWindow::rememberRecent(const QString &path)
 {
     QStringList recent = recentCaptures();
-    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString absolute = canonicalLocation(path);
     recent.removeAll(absolute);
     recent.prepend(absolute);
     while (recent.size() > kMaxRecent)
@@ -864,7 +999,7 @@ void MainWindow::fillRecentMenu()
     for (const QString &path : recent) {
         QAction *action
             = m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openCapture(path); });
-        action->setEnabled(QFileInfo::exists(path));
+        action->setEnabled(StoreLocation::isPostgreSqlUrl(path) || QFileInfo::exists(path));
     }
     if (recent.isEmpty())
         m_recentMenu->addAction(QStringLiteral("No recent captures"))->setEnabled(false);
@@ -962,6 +1097,11 @@ void MainWindow::openSettings()
     settings.setValue(kRememberSecretKey, m_rememberSecret);
     settings.setValue(kKeepEventsKey, config.retainEvents);
     settings.setValue(kKeepDaysKey, config.retainDays);
+    settings.setValue(kTlsCertKey, config.certFile);
+    settings.setValue(kTlsKeyKey, config.keyFile);
+    settings.setValue(kMaxBodyKey, config.maxBodyBytes);
+    settings.setValue(kIdleTimeoutKey, config.idleTimeoutMs);
+    settings.setValue(kMaxConnectionsKey, config.maxConnections);
     if (m_rememberSecret)
         settings.setValue(kSecretKey, config.secret);
     else
@@ -969,11 +1109,18 @@ void MainWindow::openSettings()
 
     const bool restartNeeded = config.address != m_options.capture.address || config.port != m_options.capture.port
         || config.retainEvents != m_options.capture.retainEvents || config.retainDays != m_options.capture.retainDays
-        || !m_service->isListening();
+        || config.certFile != m_options.capture.certFile || config.keyFile != m_options.capture.keyFile
+        || config.maxBodyBytes != m_options.capture.maxBodyBytes
+        || config.idleTimeoutMs != m_options.capture.idleTimeoutMs
+        || config.maxConnections != m_options.capture.maxConnections || !m_service->isListening();
     m_options.capture = config;
     m_options.hasListen = false;
     m_options.hasSecret = false;
     m_options.hasRetention = false;
+    m_options.hasTls = false;
+    m_options.hasMaxBody = false;
+    m_options.hasIdleTimeout = false;
+    m_options.hasMaxConnections = false;
     if (restartNeeded) {
         m_service->restart(config);
     } else {

@@ -104,6 +104,8 @@ private:
     void onStoreOpened(const QString &path, qint64 maxId);
     void onStoreFailed(const QString &message);
     void onHistoryLoaded();
+    void onRowsArrived(const QList<EventRow> &rows);
+    void onStoreConnection(bool connected, const QString &message);
     void onEventLoaded(const CapturedEvent &event);
     void onCurrentRowChanged();
     void showBanner(const QString &text);
@@ -117,6 +119,8 @@ private:
     void confirmClear();
     void confirmDeleteSelected();
     void chooseCaptureToOpen();
+    void chooseTeamDatabase();
+    bool askForDatabasePassword(const QString &message);
     void chooseSaveCaptureAs();
     void copySelectedJson();
     void openExportDialog();
@@ -166,6 +170,11 @@ private:
     bool m_paused = false;
     bool m_loadingHistory = false;
     QList<CapturedEvent> m_held; // live batches held while paused or while history loads
+    // A team capture (PostgreSQL): every row, this receiver's too, comes from the reader as other
+    // receivers commit it, so live batches from our own server are not added a second time.
+    bool m_teamMode = false;
+    QList<EventRow> m_heldRows; // team rows held while paused
+    QString m_storeConnectionProblem; // "Reconnecting to …" while the database is away
     std::optional<CapturedEvent> m_shownEvent; // what the detail panes show
     qint64 m_wantedEventId = 0; // the row the user selected, maybe still loading
     std::deque<QPair<qint64, quint64>> m_rateSamples; // (ms, captured count)

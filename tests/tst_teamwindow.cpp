@@ -1,0 +1,142 @@
+#include "CaptureService.h"
+#include "EventTableModel.h"
+#include "MainWindow.h"
+#include "PgTestSupport.h"
+#include "TestSupport.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSet>
+#include <QStandardPaths>
+#include <QTest>
+#include <memory>
+
+// A lead's window on a team database: it shows what a separate headless receiver commits, live,
+// and what its own server receives exactly once (the row comes back through the database, not
+// twice). Needs the PostgreSQL server of tests/pg-test-server.
+
+namespace {
+constexpr int kWaitMs = 15000;
+}
+
+class TestTeamWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    int post(const QUrl &url, const QByteArray &body)
+    {
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        std::unique_ptr<QNetworkReply> reply(m_nam.post(request, body));
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), kWaitMs); }();
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    }
+
+    QNetworkAccessManager m_nam;
+    QString m_schema;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("thena-inspector-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_teamwindow"));
+        if (PgTest::serverUrl().isEmpty()) {
+            if (PgTest::requiredByCi())
+                QFAIL("THENA_TEST_PG_URL is not set: run tests/pg-test-server (./dev test does)");
+            QSKIP("THENA_TEST_PG_URL is not set: eval \"$(sudo tests/pg-test-server)\" to run this test");
+        }
+        m_schema = PgTest::uniqueSchema("teamwindow");
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_schema.isEmpty())
+            return;
+        PgTest::Admin admin;
+        admin.dropSchema(m_schema);
+    }
+
+    void windowFollowsAnotherReceiverAndShowsItsOwnOnce()
+    {
+        const QString location = PgTest::location(m_schema);
+
+        // A receiver on a server somewhere: the real executable, headless.
+        QProcess receiver;
+        receiver.setProgram(QStringLiteral(THENA_INSPECTOR_BIN));
+        receiver.setArguments({ QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--store"), location });
+        receiver.setStandardOutputFile(QProcess::nullDevice());
+        receiver.start();
+        QVERIFY(receiver.waitForStarted(kWaitMs));
+        QByteArray receiverLog;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                receiverLog += receiver.readAllStandardError();
+                const qsizetype at = receiverLog.indexOf("listening on ");
+                return (at >= 0 && receiverLog.indexOf('\n', at) > 0) || receiver.state() == QProcess::NotRunning;
+            },
+            kWaitMs));
+        QVERIFY2(receiverLog.contains("storing events in"), receiverLog.constData());
+        const qsizetype from = receiverLog.indexOf("listening on ") + 13;
+        const QUrl receiverUrl(QString::fromUtf8(receiverLog.mid(from, receiverLog.indexOf('\n', from) - from)));
+        QVERIFY(receiverUrl.port() > 0);
+
+        // Something already in the database before the window opens: the window loads it.
+        QCOMPARE(post(receiverUrl, TestSupport::sample("request-created.json")), 200);
+
+        InspectorOptions options;
+        options.capture.port = 0;
+        options.capture.storePath = location;
+        options.hasListen = true;
+        options.hasStore = true;
+        MainWindow window(options);
+        QAbstractItemModelTester tester(window.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        window.show();
+        window.startCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(window.listenUrl().isValid(), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 1, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isLoadingHistory(), kWaitMs);
+        auto *storeLabel = window.findChild<QLabel *>(QStringLiteral("storeLabel"));
+        QVERIFY(storeLabel);
+        QVERIFY2(storeLabel->text().startsWith(QStringLiteral("Team capture: ")), qPrintable(storeLabel->text()));
+        QVERIFY2(!storeLabel->text().contains(qEnvironmentVariable("PGPASSWORD")), "the password is never shown");
+        QVERIFY(window.windowTitle().contains(QStringLiteral("127.0.0.1")));
+
+        // Live from the other receiver, with no polling of the whole table.
+        QCOMPARE(post(receiverUrl, TestSupport::sample("request-escalated.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 2, kWaitMs);
+
+        // The window's own server: the row comes back through the database, once.
+        QCOMPARE(post(window.listenUrl(), TestSupport::sample("request-updated.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 3, kWaitMs);
+        QTest::qWait(300); // a duplicate would arrive with the server's own batch, well within this
+        QCOMPARE(window.model()->totalCount(), 3);
+        QCOMPARE(window.model()->rowCount(), 3);
+        QSet<qint64> eventIds;
+        for (const EventRow &row : window.model()->allRows())
+            eventIds.insert(row.id);
+        QCOMPARE(eventIds.size(), 3);
+
+        // Paused: rows are held, then shown on resume.
+        window.setPaused(true);
+        QCOMPARE(post(receiverUrl, TestSupport::sample("platform-ticket-created.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.heldEventCount(), 1, kWaitMs);
+        QCOMPARE(window.model()->totalCount(), 3);
+        window.setPaused(false);
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 4, kWaitMs);
+
+        receiver.terminate();
+        QVERIFY(receiver.waitForFinished(kWaitMs));
+        QCOMPARE(receiver.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(receiver.exitCode(), 0);
+    }
+};
+
+QTEST_MAIN(TestTeamWindow)
+#include "tst_teamwindow.moc"
