@@ -1,5 +1,7 @@
 #include "JsonLinesCodec.h"
 
+#include "SecretMask.h"
+
 #include <QDateTime>
 #include <QIODevice>
 #include <QJsonArray>
@@ -119,6 +121,10 @@ QByteArray JsonLinesCodec::encode(const CapturedEvent &event)
     line.insert(QStringLiteral("tags"), QJsonArray::fromStringList(row.tags));
     line.insert(QStringLiteral("path"), row.path);
     line.insert(QStringLiteral("eventType"), row.eventType);
+    line.insert(QStringLiteral("toFirstResponseMs"), row.toFirstResponseMs);
+    line.insert(QStringLiteral("toAssignmentMs"), row.toAssignmentMs);
+    line.insert(QStringLiteral("toCloseMs"), row.toCloseMs);
+    line.insert(QStringLiteral("escalated"), row.escalated);
     line.insert(QStringLiteral("method"), event.method);
     line.insert(QStringLiteral("remoteAddress"), event.remoteAddress);
     line.insert(QStringLiteral("error"), event.error);
@@ -128,7 +134,14 @@ QByteArray JsonLinesCodec::encode(const CapturedEvent &event)
     for (const auto &[name, value] : event.headers) {
         QJsonObject header;
         insertBytes(header, QStringLiteral("name"), name);
-        insertBytes(header, QStringLiteral("value"), value);
+        // The secret never leaves in a file: credentials are written as their mask, the same one
+        // the Headers pane shows, and marked so a reader knows the value is not what was sent.
+        if (SecretMask::isSecretHeader(name) && !value.isEmpty()) {
+            insertBytes(header, QStringLiteral("value"), SecretMask::maskedBytes(value));
+            header.insert(QStringLiteral("masked"), true);
+        } else {
+            insertBytes(header, QStringLiteral("value"), value);
+        }
         headers.append(header);
     }
     line.insert(QStringLiteral("headers"), headers);
@@ -245,6 +258,11 @@ std::optional<CapturedEvent> JsonLinesCodec::decode(const QByteArray &line, QStr
         row.tags.append(tag.toString());
     row.path = text(object, QStringLiteral("path"));
     row.eventType = text(object, QStringLiteral("eventType"));
+    // Files written before these columns existed: unknown, as for a payload without the times.
+    row.toFirstResponseMs = integer(object, QStringLiteral("toFirstResponseMs"), -1);
+    row.toAssignmentMs = integer(object, QStringLiteral("toAssignmentMs"), -1);
+    row.toCloseMs = integer(object, QStringLiteral("toCloseMs"), -1);
+    row.escalated = object.value(QStringLiteral("escalated")).toBool(false);
     event.method = text(object, QStringLiteral("method"));
     event.remoteAddress = text(object, QStringLiteral("remoteAddress"));
     event.error = text(object, QStringLiteral("error"));

@@ -16,12 +16,20 @@ class QIODevice;
 //    "received":"2024-12-04T16:35:31.123Z","kind":"Created","valid":true,"attempt":1,"retryOf":0,
 //    "retryGapSeconds":-1,"replies":2,"size":812,"requestId":"42","title":"...","status":"...",
 //    "urgency":"...","sentiment":"...","customer":"...","team":"...","assignee":"...","channel":"...",
-//    "tags":["a","b"],"path":"/hooks","eventType":"CREATE","method":"POST","remoteAddress":"127.0.0.1",
+//    "tags":["a","b"],"path":"/hooks","eventType":"CREATE","toFirstResponseMs":720000,"toAssignmentMs":-1,
+//    "toCloseMs":-1,"escalated":false,"method":"POST","remoteAddress":"127.0.0.1",
 //    "error":"","errorOffset":-1,"headers":[{"name":"content-type","value":"application/json"}],
 //    "bodyEncoding":"utf-8","body":"{\"action\":\"CREATE\",...}"}
 // The body is a JSON string when it is valid UTF-8 (readable, greppable) and base64 with
 // "bodyEncoding":"base64" otherwise; header names and values the same way ("valueBase64"). The
 // metadata is not re-derived from the body on import: the file says what the inspector showed.
+//
+// Credentials are the exception to "as received": the value of every header SecretMask calls a
+// secret (authorization, cookie, x-...-secret, ...) is written as its mask, e.g.
+// {"name":"authorization","value":"•••••••• (12 characters)","masked":true}, so an exported file
+// can be shared without the webhook secret. Import keeps the mask as the value (the pane shows it
+// as it is, a second export writes it unchanged); a replay of an imported event therefore does not
+// authenticate, which is the point.
 class JsonLinesCodec
 {
 public:

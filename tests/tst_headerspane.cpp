@@ -76,6 +76,7 @@ private Q_SLOTS:
     void maskedValue_data();
     void maskedValue();
     void copyHeaders();
+    void importedMaskIsShownAsItIs();
     void sizeFallsBackToTheBody();
     void plainTextOnly();
 };
@@ -150,6 +151,12 @@ void TestHeadersPane::authorizationIsMasked_data()
     QTest::newRow("title case") << QByteArray("Authorization");
     QTest::newRow("upper case") << QByteArray("AUTHORIZATION");
     QTest::newRow("proxy") << QByteArray("Proxy-Authorization");
+    // The shared rule (SecretMask), the same one JSON Lines export applies.
+    QTest::newRow("webhook secret") << QByteArray("X-Webhook-Secret");
+    QTest::newRow("thena secret") << QByteArray("x-thena-secret");
+    QTest::newRow("token") << QByteArray("X-Auth-Token");
+    QTest::newRow("api key") << QByteArray("X-API-Key");
+    QTest::newRow("cookie") << QByteArray("Cookie");
 }
 
 void TestHeadersPane::authorizationIsMasked()
@@ -213,6 +220,26 @@ void TestHeadersPane::copyHeaders()
     CapturedEvent none;
     pane.setEvent(none);
     QVERIFY(!button->isEnabled());
+}
+
+// An event imported from a JSON Lines export carries the mask as its value: the pane shows it as
+// it is (the original length), not a mask of the mask.
+void TestHeadersPane::importedMaskIsShownAsItIs()
+{
+    const QString mask = QString(8, QChar(0x2022)) + QStringLiteral(" (12 characters)");
+    QCOMPARE(HeadersPane::maskedValue(mask.toUtf8()), mask);
+    QCOMPARE(HeadersPane::maskedValue(HeadersPane::maskedValue(kSecret).toUtf8()), mask);
+
+    HeadersPane pane;
+    CapturedEvent event = makeEvent();
+    event.headers[2].second = mask.toUtf8();
+    pane.setEvent(event);
+    const auto *table = pane.findChild<QTableWidget *>(QStringLiteral("headersTable"));
+    QCOMPARE(table->item(2, HeadersPane::ValueColumn)->text(), mask);
+
+    // Something that only looks a little like a mask is masked like any other value.
+    const QByteArray lookalike = (QString(8, QChar(0x2022)) + QStringLiteral(" (012 characters)")).toUtf8();
+    QVERIFY(HeadersPane::maskedValue(lookalike) != QString::fromUtf8(lookalike));
 }
 
 void TestHeadersPane::sizeFallsBackToTheBody()

@@ -1,6 +1,7 @@
 #include "HeadersPane.h"
 
 #include "PaneWidgets.h"
+#include "SecretMask.h"
 
 #include <QClipboard>
 #include <QDateTime>
@@ -131,22 +132,17 @@ void HeadersPane::clearEvent()
 
 bool HeadersPane::isSecretHeader(const QByteArray &name)
 {
-    return name.compare("authorization", Qt::CaseInsensitive) == 0
-        || name.compare("proxy-authorization", Qt::CaseInsensitive) == 0;
+    return SecretMask::isSecretHeader(name);
 }
 
 QString HeadersPane::maskedValue(const QByteArray &value)
 {
-    if (value.isEmpty())
-        return QStringLiteral("(empty)");
-    const qsizetype length = QString::fromUtf8(value).size();
-    return QString(8, QChar(0x2022))
-        + (length == 1 ? QStringLiteral(" (1 character)") : QStringLiteral(" (%1 characters)").arg(length));
+    return SecretMask::maskedText(value);
 }
 
 QString HeadersPane::displayValue(const QByteArray &name, const QByteArray &value)
 {
-    return isSecretHeader(name) ? maskedValue(value) : QString::fromUtf8(value);
+    return SecretMask::displayValue(name, value);
 }
 
 QString HeadersPane::headersText(const HttpHeaders &headers)

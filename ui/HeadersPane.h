@@ -31,9 +31,11 @@ public:
     void setEvent(const CapturedEvent &event);
     void clearEvent();
 
-    // `authorization` (Thena's secret) and `proxy-authorization`, in any letter case.
+    // The shared rule of SecretMask (models/), which JSON Lines export applies too: `authorization`
+    // (Thena's secret), `proxy-authorization`, `cookie`, `*-secret`, `*-token`..., any letter case.
     static bool isSecretHeader(const QByteArray &name);
     // "•••••••• (12 characters)": the length helps to spot a wrong secret, the value stays hidden.
+    // An already masked value (an imported export) is shown as it is.
     static QString maskedValue(const QByteArray &value);
     // The value as shown: decoded as UTF-8, masked when the header is a secret.
     static QString displayValue(const QByteArray &name, const QByteArray &value);
