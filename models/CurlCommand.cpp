@@ -1,5 +1,7 @@
 #include "CurlCommand.h"
 
+#include "SecretMask.h"
+
 #include <QStringList>
 #include <array>
 
@@ -141,6 +143,10 @@ QString CurlCommand::build(const CapturedEvent &event, const Options &options)
             // Double quotes, so the shell expands the variable; the name is ours, never the payload's.
             words << QStringLiteral("\"") + QString::fromLatin1(name) + QStringLiteral(": $") + secretVariable()
                     + QLatin1Char('"');
+        } else if (!options.includeSecret && SecretMask::isSecretHeader(name)) {
+            // Other credentials (a proxy's cookie, X-Webhook-Secret...) have no variable of ours:
+            // the mask stands in, so the command shows the header was sent and with what length.
+            words << shellQuote(name + ": " + SecretMask::maskedText(value).toUtf8());
         } else {
             words << shellQuote(name + ": " + value);
         }

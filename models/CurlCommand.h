@@ -10,7 +10,10 @@
 // for byte and the same headers, so a developer can reproduce what Thena sent. The authorization
 // header is the workspace's secret: unless asked to include it, the command reads it from the
 // THENA_INSPECTOR_SECRET environment variable instead (the one the inspector itself reads), so a
-// pasted command stays runnable without the secret ever being on the clipboard.
+// pasted command stays runnable without the secret ever being on the clipboard. Every other
+// credential header (SecretMask::isSecretHeader: cookie, x-api-key, x-webhook-secret...) is
+// written masked (SecretMask::maskedText) unless the secret is asked for; includeSecret copies
+// every header exactly as captured.
 //
 // Everything taken from the delivery is quoted for a POSIX shell: printable text in single quotes,
 // anything else (control bytes, invalid UTF-8, NUL) as escapes that the shell or printf turns back
@@ -23,7 +26,7 @@ public:
         // Where to send it; empty: where it was sent, http://<its Host header><its path>
         // (http://127.0.0.1:8080<path> when it had no Host header).
         QUrl url;
-        bool includeSecret = false;
+        bool includeSecret = false; // authorization and every other credential header in clear
         // false: only content-type and authorization; true: every header except those curl
         // computes itself (host, content-length, transfer-encoding, connection...).
         bool allHeaders = true;

@@ -1,6 +1,7 @@
 #include "CaptureService.h"
 #include "CurlCommand.h"
 #include "LifecycleSamples.h"
+#include "SecretMask.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -57,6 +58,9 @@ private slots:
 
     void exactCommand();
     void secretMaskedUnlessAsked();
+    void everyCredentialMaskedUnlessAsked_data();
+    void everyCredentialMaskedUnlessAsked();
+    void maskedCommandStillRuns();
     void onlyTheHeadersThatMatter();
     void deliveryUrl_data();
     void deliveryUrl();
@@ -113,6 +117,95 @@ void tst_CurlCommand::secretMaskedUnlessAsked()
     const QString open = CurlCommand::build(e, options);
     QVERIFY(open.contains(QStringLiteral("-H 'authorization: s3cret-'\\''quoted'\\'' $HOME'")));
     QVERIFY(!open.contains(CurlCommand::secretVariable()));
+}
+
+void tst_CurlCommand::everyCredentialMaskedUnlessAsked_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<bool>("secret");
+    QTest::newRow("x-webhook-secret") << QByteArray("X-Webhook-Secret") << QByteArray("whsec_0123456789") << true;
+    QTest::newRow("cookie") << QByteArray("Cookie") << QByteArray("session=abc; csrf=def") << true;
+    QTest::newRow("x-api-key") << QByteArray("x-api-key") << QByteArray("key-42") << true;
+    QTest::newRow("api-key") << QByteArray("API-Key") << QByteArray("key-43") << true;
+    QTest::newRow("x-auth-token") << QByteArray("X-Auth-Token") << QByteArray("tok.en.value") << true;
+    QTest::newRow("x-db-password") << QByteArray("X-DB-Password") << QByteArray("hunter2") << true;
+    QTest::newRow("quote in a secret") << QByteArray("X-Thena-Secret") << QByteArray("it's $(id)") << true;
+    QTest::newRow("empty secret") << QByteArray("X-Webhook-Secret") << QByteArray() << true;
+    QTest::newRow("x-trace in clear") << QByteArray("X-Trace") << QByteArray("abc") << false;
+    QTest::newRow("x-secretary in clear") << QByteArray("X-Secretary") << QByteArray("Ms Moneypenny") << false;
+}
+
+// "All headers" used to copy every credential but authorization in clear: the clipboard and
+// whatever a command is pasted into (a ticket, a chat) must see only SecretMask's mask.
+void tst_CurlCommand::everyCredentialMaskedUnlessAsked()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, value);
+    QFETCH(bool, secret);
+    const CapturedEvent e = delivery(TestSupport::sample("request-updated.json"), { { name, value } });
+    const QString clear = CurlCommand::shellQuote(name + ": " + value);
+    const QString command = CurlCommand::build(e);
+    QVERIFY(command.contains(QStringLiteral("\"authorization: $THENA_INSPECTOR_SECRET\"")));
+    QVERIFY(!command.contains(QStringLiteral("s3cret")));
+    if (secret) {
+        const QString masked = CurlCommand::shellQuote(name + ": " + SecretMask::maskedText(value).toUtf8());
+        QVERIFY2(command.contains(QStringLiteral("-H ") + masked), qPrintable(command));
+        QVERIFY2(!command.contains(clear), qPrintable(command));
+        if (!value.isEmpty())
+            QVERIFY2(!command.contains(QString::fromUtf8(value)), qPrintable(command));
+    } else {
+        QVERIFY2(command.contains(QStringLiteral("-H ") + clear), qPrintable(command));
+    }
+    // Asked for the secret: every header exactly as captured.
+    CurlCommand::Options open;
+    open.includeSecret = true;
+    const QString withSecret = CurlCommand::build(e, open);
+    QVERIFY2(withSecret.contains(QStringLiteral("-H ") + clear), qPrintable(withSecret));
+    QVERIFY(!withSecret.contains(QChar(0x2022)));
+    // Only content-type and authorization: no other credential at all, masked or not.
+    CurlCommand::Options few;
+    few.allHeaders = false;
+    QVERIFY(!CurlCommand::build(e, few).contains(QString::fromLatin1(name) + QLatin1Char(':')));
+}
+
+// The mask is quoted like any other value: the command still runs, and what arrives is the mask.
+void tst_CurlCommand::maskedCommandStillRuns()
+{
+    if (m_curl.isEmpty())
+        QSKIP("curl is not installed");
+    const QString bash = QStandardPaths::findExecutable(QStringLiteral("bash"));
+    if (bash.isEmpty())
+        QSKIP("bash not installed");
+    const QByteArray webhookSecret = QByteArrayLiteral("whsec_'$(touch CANARY)'");
+    const QByteArray body = TestSupport::sample("request-created.json");
+    const CapturedEvent original = delivery(body, { { QByteArrayLiteral("X-Webhook-Secret"), webhookSecret } });
+    CurlCommand::Options options;
+    options.url = m_service->url().resolved(QUrl(QStringLiteral("/masked")));
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess process;
+    process.setWorkingDirectory(dir.path());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(CurlCommand::secretVariable(), QString::fromUtf8(kSecret));
+    for (const char *proxy : { "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY" })
+        environment.remove(QString::fromLatin1(proxy));
+    process.setProcessEnvironment(environment);
+    for (const bool includeSecret : { false, true }) {
+        options.includeSecret = includeSecret;
+        m_received.clear();
+        process.start(bash, { QStringLiteral("-c"), CurlCommand::build(original, options) });
+        QVERIFY(process.waitForFinished(kWaitMs));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(m_received.size(), 1, kWaitMs);
+        const CapturedEvent &arrived = m_received.first();
+        QCOMPARE(arrived.body, body);
+        QCOMPARE(headerValue(arrived.headers, "authorization"), kSecret);
+        QCOMPARE(headerValue(arrived.headers, "x-webhook-secret"),
+            includeSecret ? webhookSecret : SecretMask::maskedBytes(webhookSecret));
+    }
+    QVERIFY(!QFileInfo::exists(QDir(dir.path()).filePath(QStringLiteral("CANARY"))));
 }
 
 void tst_CurlCommand::onlyTheHeadersThatMatter()

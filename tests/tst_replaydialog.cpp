@@ -1,6 +1,7 @@
 #include "CaptureService.h"
 #include "LifecycleSamples.h"
 #include "ReplayDialog.h"
+#include "SecretMask.h"
 
 #include <QComboBox>
 #include <QJsonDocument>
@@ -51,6 +52,8 @@ private slots:
     void initTestCase();
     void defaults();
     void headerChoiceAndPreview();
+    void previewMasksEverySecretHeader_data();
+    void previewMasksEverySecretHeader();
     void bodyUneditedIsByteForByte();
     void editFormatAndReset();
     void sendsAndShowsResults();
@@ -87,7 +90,11 @@ void tst_ReplayDialog::headerChoiceAndPreview()
     ReplayDialog dialog(escalation());
     auto *preview = dialog.findChild<QLabel *>(QStringLiteral("headersPreview"));
     // The secret is sent, never shown.
-    QCOMPARE(preview->text(), QStringLiteral("Content-Type: application/json\nauthorization: ******** (as captured)"));
+    QCOMPARE(preview->text(),
+        QStringLiteral(
+            "Content-Type: application/json\nauthorization: \u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022 "
+            "(6 characters), sent as captured"));
+    QVERIFY(!preview->text().contains(QString::fromLatin1(kSecret)));
     QCOMPARE(dialog.headersToSend().size(), 2);
     QCOMPARE(dialog.headersToSend().at(1).second, kSecret);
     dialog.findChild<QComboBox *>(QStringLiteral("headerChoice"))->setCurrentIndex(0);
@@ -95,6 +102,46 @@ void tst_ReplayDialog::headerChoiceAndPreview()
     QCOMPARE(preview->text(), QStringLiteral("Content-Type: application/json"));
     dialog.setHeaderChoice(ReplayClient::HeaderChoice::All);
     QCOMPARE(dialog.headersToSend().size(), 2); // Host and Content-Length are never replayed
+}
+
+void tst_ReplayDialog::previewMasksEverySecretHeader_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<bool>("secret");
+    QTest::newRow("x-webhook-secret") << QByteArray("X-Webhook-Secret") << QByteArray("whsec_0123456789") << true;
+    QTest::newRow("cookie") << QByteArray("Cookie") << QByteArray("session=abc; csrf=def") << true;
+    QTest::newRow("x-api-key") << QByteArray("X-API-Key") << QByteArray("key-42") << true;
+    QTest::newRow("x-auth-token") << QByteArray("x-auth-token") << QByteArray("tok.en.value") << true;
+    QTest::newRow("x-db-password") << QByteArray("X-DB-Password") << QByteArray("hunter2") << true;
+    QTest::newRow("upper-case authorization") << QByteArray("AUTHORIZATION") << QByteArray("Bearer xyz") << true;
+    QTest::newRow("empty secret") << QByteArray("X-Webhook-Secret") << QByteArray() << true;
+    QTest::newRow("user-agent in clear") << QByteArray("User-Agent") << QByteArray("Thena-Webhooks/2") << false;
+    QTest::newRow("x-request-id in clear") << QByteArray("X-Request-Id") << QByteArray("req-77") << false;
+}
+
+// "All captured headers" sends every credential a proxy or sender added; the preview shows none.
+void tst_ReplayDialog::previewMasksEverySecretHeader()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, value);
+    QFETCH(bool, secret);
+    CapturedEvent event = escalation();
+    event.headers.append({ name, value });
+    ReplayDialog dialog(event);
+    dialog.setHeaderChoice(ReplayClient::HeaderChoice::All);
+    const QString text = dialog.findChild<QLabel *>(QStringLiteral("headersPreview"))->text();
+    const QString shown
+        = secret ? SecretMask::maskedText(value) + QStringLiteral(", sent as captured") : QString::fromUtf8(value);
+    QVERIFY2(text.split(QLatin1Char('\n')).contains(QString::fromLatin1(name) + QStringLiteral(": ") + shown),
+        qPrintable(text));
+    if (secret && !value.isEmpty())
+        QVERIFY2(!text.contains(QString::fromUtf8(value)), qPrintable(text));
+    // The captured authorization is masked beside it, and both go out exactly as captured.
+    QVERIFY(!text.contains(QString::fromLatin1(kSecret)));
+    const HttpHeaders sent = dialog.headersToSend();
+    QVERIFY(sent.contains(qMakePair(name, value)));
+    QVERIFY(sent.contains(qMakePair(QByteArray("authorization"), kSecret)));
 }
 
 void tst_ReplayDialog::bodyUneditedIsByteForByte()

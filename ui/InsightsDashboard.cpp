@@ -16,6 +16,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QGraphicsLayout>
+#include <QGraphicsSimpleTextItem>
 #include <QGridLayout>
 #include <QHorizontalBarSeries>
 #include <QLabel>
@@ -27,12 +29,15 @@
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStackedBarSeries>
+#include <QTimer>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <cmath>
+#include <limits>
 
 namespace {
 constexpr qint64 kMinuteMs = 60 * 1000;
@@ -97,21 +102,41 @@ QString elided(const QString &name)
     return name.left(kMaxNameLength - 1) + QChar(0x2026);
 }
 
-void replaceValues(QBarSet *set, const QList<int> &values)
+QList<qreal> realsOf(const QList<int> &values, qsizetype from)
 {
-    if (set->count() != values.size()) {
+    QList<qreal> reals;
+    reals.reserve(values.size() - from);
+    for (qsizetype i = from; i < values.size(); ++i)
+        reals.append(values.at(i));
+    return reals;
+}
+
+// Qt Charts 6.4 lays the whole series out again (every bar, every label) for each changed value:
+// QBarSet::replace(), append() and remove() each run AbstractBarChartItem::handleLayoutChanged().
+// So changed values are replaced one by one and new buckets appended in one call; with `bulk`
+// (the timeline: hundreds of bars and no labels), more than a few changes (a rebinned timeline)
+// swap the values whole, remove + append: two layouts however many values changed. Small labelled
+// series are cheaper one by one: swapping them recreates every bar and label item.
+void replaceValues(QBarSet *set, const QList<int> &values, bool bulk = false)
+{
+    const qsizetype kMaxSingleReplaces = bulk ? 4 : std::numeric_limits<qsizetype>::max();
+    const qsizetype kept = std::min<qsizetype>(set->count(), values.size());
+    QList<qsizetype> changed;
+    for (qsizetype i = 0; i < kept && changed.size() <= kMaxSingleReplaces; ++i) {
+        if (set->at(i) != values.at(i))
+            changed.append(i);
+    }
+    if (changed.size() > kMaxSingleReplaces) {
         set->remove(0, set->count());
-        QList<qreal> reals;
-        reals.reserve(values.size());
-        for (const int v : values)
-            reals.append(v);
-        set->append(reals);
+        set->append(realsOf(values, 0));
         return;
     }
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        if (set->at(i) != values.at(i))
-            set->replace(i, values.at(i));
-    }
+    if (set->count() > values.size())
+        set->remove(static_cast<int>(values.size()), static_cast<int>(set->count() - values.size()));
+    for (const qsizetype i : std::as_const(changed))
+        set->replace(static_cast<int>(i), values.at(i));
+    if (set->count() < values.size())
+        set->append(realsOf(values, set->count()));
 }
 
 QString kindTermOf(int series)
@@ -197,9 +222,13 @@ InsightsDashboard::InsightsDashboard(QWidget *parent)
         m_cards[c] = makeCard(static_cast<Chart>(c));
 
     auto *scroll = new QScrollArea(this);
+    m_scroll = scroll;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(content);
+    // Charts that scroll into sight catch up with the numbers they skipped.
+    connect(scroll->verticalScrollBar(), &QScrollBar::valueChanged, this, &InsightsDashboard::scheduleOnScreenDraw);
+    connect(scroll->horizontalScrollBar(), &QScrollBar::valueChanged, this, &InsightsDashboard::scheduleOnScreenDraw);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -212,7 +241,8 @@ InsightsDashboard::InsightsDashboard(QWidget *parent)
 
     relayout();
     connect(m_engine, &InsightsEngine::snapshotReady, this, &InsightsDashboard::applySnapshot);
-    draw(true);
+    m_neverDrawn.fill(true);
+    draw(false);
 }
 
 InsightsDashboard::~InsightsDashboard() = default;
@@ -305,7 +335,8 @@ void InsightsDashboard::buildTimeline()
                 QToolTip::hideText();
                 return;
             }
-            const QDateTime start = QDateTime::fromMSecsSinceEpoch(m_drawn.timelineStartMs + index * m_drawn.bucketMs);
+            const InsightsSnapshot &shown = m_shown[TimelineChart];
+            const QDateTime start = QDateTime::fromMSecsSinceEpoch(shown.timelineStartMs + index * shown.bucketMs);
             QString tip = QStringLiteral("%1 · %2: %3")
                               .arg(QLocale().toString(start, QLocale::ShortFormat), set->label(),
                                   number(static_cast<qint64>(set->at(index))));
@@ -332,6 +363,10 @@ void InsightsDashboard::buildTimeline()
     m_timelineAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_timelineAxis->setGridLineVisible(false);
     m_timelineCounts = new QValueAxis(chart);
+    // Counts are short (and names are elided to kMaxNameLength): without this Qt Charts measures
+    // every label again with a binary search of truncations at each layout. The time axis keeps
+    // truncation: its last label sits at the chart's right edge.
+    m_timelineCounts->setTruncateLabels(false);
     chart->addAxis(m_timelineAxis, Qt::AlignBottom);
     chart->addAxis(m_timelineCounts, Qt::AlignLeft);
     m_timelineSeries->attachAxis(m_timelineAxis);
@@ -386,6 +421,8 @@ void InsightsDashboard::buildRanking(Chart chart, Ranking &ranking, const QStrin
     ranking.set->setLabelColor(Qt::white);
     ranking.names = new QBarCategoryAxis(qchart);
     ranking.counts = new QValueAxis(qchart);
+    ranking.names->setTruncateLabels(false); // elided() already, see m_timelineCounts
+    ranking.counts->setTruncateLabels(false);
     qchart->addAxis(ranking.names, Qt::AlignLeft);
     qchart->addAxis(ranking.counts, Qt::AlignBottom);
     ranking.series->attachAxis(ranking.names);
@@ -443,11 +480,36 @@ void InsightsDashboard::buildHistogram(Chart chart, Histogram &histogram)
     note.setPointSizeF(note.pointSizeF() * 0.9);
     bins->setTitleFont(note);
     histogram.counts = new QValueAxis(qchart);
+    histogram.counts->setTruncateLabels(false);
     qchart->addAxis(bins, Qt::AlignBottom);
     qchart->addAxis(histogram.counts, Qt::AlignLeft);
     histogram.series->attachAxis(bins);
     histogram.series->attachAxis(histogram.counts);
     qchart->legend()->hide();
+    // The axis title keeps the note's line free (a space is as tall as the note); the note itself
+    // is plain text drawn over it, which changes without a layout.
+    bins->setTitleText(QStringLiteral(" "));
+    histogram.note = new QGraphicsSimpleTextItem(qchart);
+    histogram.note->setFont(note);
+    histogram.note->setBrush(bins->titleBrush());
+    Histogram *h = &histogram;
+    connect(qchart, &QChart::plotAreaChanged, this, [this, h] { placeNote(*h); });
+    connect(qchart, &QGraphicsWidget::geometryChanged, this, [this, h] { placeNote(*h); });
+}
+
+void InsightsDashboard::placeNote(Histogram &histogram)
+{
+    // Centred under the plot area, on the axis title's line at the chart's bottom edge.
+    QChart *chart = histogram.series->chart();
+    const QRectF plot = chart->plotArea();
+    const QRectF text = histogram.note->boundingRect();
+    qreal left = 0;
+    qreal top = 0;
+    qreal right = 0;
+    qreal layoutBottom = 0;
+    chart->layout()->getContentsMargins(&left, &top, &right, &layoutBottom);
+    const qreal bottom = chart->size().height() - layoutBottom - chart->margins().bottom();
+    histogram.note->setPos(std::round(plot.center().x() - text.width() / 2), std::round(bottom - text.height()));
 }
 
 void InsightsDashboard::relayout()
@@ -473,6 +535,7 @@ void InsightsDashboard::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     relayout();
+    scheduleOnScreenDraw(); // a taller window shows more charts
 }
 
 void InsightsDashboard::showEvent(QShowEvent *event)
@@ -481,8 +544,31 @@ void InsightsDashboard::showEvent(QShowEvent *event)
     relayout();
     if (m_drawPending) {
         m_drawPending = false;
+        // Layouts may not have settled yet, so which charts are on screen is not known: all.
         draw(false);
     }
+}
+
+bool InsightsDashboard::isOnScreen(Chart chart) const
+{
+    // Not visibleRegion(): a QChartView's own region is all covered by its opaque viewport.
+    const QChartView *view = m_views[chart];
+    const QWidget *viewport = m_scroll->viewport();
+    return view->isVisible() && QRect(view->mapTo(viewport, QPoint(0, 0)), view->size()).intersects(viewport->rect());
+}
+
+void InsightsDashboard::scheduleOnScreenDraw()
+{
+    // After the scroll area has moved its content: once per event loop turn however many
+    // scroll steps and resizes came in.
+    if (m_onScreenDrawScheduled)
+        return;
+    m_onScreenDrawScheduled = true;
+    QTimer::singleShot(0, this, [this] {
+        m_onScreenDrawScheduled = false;
+        if (isVisible() && !m_drawPending)
+            draw(true);
+    });
 }
 
 void InsightsDashboard::appendEvents(const QList<CapturedEvent> &events)
@@ -548,35 +634,84 @@ void InsightsDashboard::applySnapshot(const InsightsSnapshot &snapshot)
         return;
     }
     m_drawPending = false;
-    draw(false);
+    draw(true);
 }
 
-void InsightsDashboard::draw(bool force)
+namespace {
+// Whether the numbers one chart draws differ between two snapshots.
+bool chartDiffers(InsightsDashboard::Chart chart, const InsightsSnapshot &a, const InsightsSnapshot &b)
 {
-    const InsightsSnapshot &next = m_snapshot;
-    const InsightsSnapshot previous = std::exchange(m_drawn, next);
-    if (force || next.timeline != previous.timeline || next.timelineStartMs != previous.timelineStartMs
-        || next.bucketMs != previous.bucketMs || next.rejectionsShown != previous.rejectionsShown
-        || next.rejections != previous.rejections)
-        drawTimeline(next);
-    if (force || next.urgency != previous.urgency)
-        drawPie(UrgencyChart, m_urgencySeries, next.urgency);
-    if (force || next.sentiment != previous.sentiment)
-        drawPie(SentimentChart, m_sentimentSeries, next.sentiment);
-    if (force || !(next.escalationsByTeam == previous.escalationsByTeam))
-        drawRanking(TeamEscalationsChart, m_teams, next.escalationsByTeam, QStringLiteral("team"));
-    if (force || !(next.escalationsByCustomer == previous.escalationsByCustomer))
-        drawRanking(CustomerEscalationsChart, m_customers, next.escalationsByCustomer, QStringLiteral("customer"));
-    if (force || !(next.firstResponse == previous.firstResponse))
-        drawHistogram(FirstResponseChart, m_firstResponse, next.firstResponse);
-    if (force || !(next.timeToClose == previous.timeToClose))
-        drawHistogram(TimeToCloseChart, m_timeToClose, next.timeToClose);
+    switch (chart) {
+    case InsightsDashboard::TimelineChart:
+        return a.timeline != b.timeline || a.timelineStartMs != b.timelineStartMs || a.bucketMs != b.bucketMs
+            || a.rejectionsShown != b.rejectionsShown || a.rejections != b.rejections;
+    case InsightsDashboard::UrgencyChart:
+        return a.urgency != b.urgency;
+    case InsightsDashboard::SentimentChart:
+        return a.sentiment != b.sentiment;
+    case InsightsDashboard::TeamEscalationsChart:
+        return !(a.escalationsByTeam == b.escalationsByTeam);
+    case InsightsDashboard::CustomerEscalationsChart:
+        return !(a.escalationsByCustomer == b.escalationsByCustomer);
+    case InsightsDashboard::FirstResponseChart:
+        return !(a.firstResponse == b.firstResponse);
+    case InsightsDashboard::TimeToCloseChart:
+        return !(a.timeToClose == b.timeToClose);
+    case InsightsDashboard::ChartCount:
+        break;
+    }
+    return false;
+}
+} // namespace
+
+void InsightsDashboard::draw(bool onlyOnScreen)
+{
+    for (int c = 0; c < ChartCount; ++c) {
+        const auto chart = static_cast<Chart>(c);
+        if (!m_neverDrawn[c] && !chartDiffers(chart, m_shown[c], m_snapshot))
+            continue;
+        if (onlyOnScreen && !m_neverDrawn[c] && !isOnScreen(chart))
+            continue; // scrolled away: drawn when it scrolls back (scheduleOnScreenDraw)
+        drawChart(chart);
+    }
     updateSummary();
+}
+
+void InsightsDashboard::drawChart(Chart chart)
+{
+    m_neverDrawn[chart] = false;
+    m_shown[chart] = m_snapshot;
+    const InsightsSnapshot &s = m_snapshot;
+    switch (chart) {
+    case TimelineChart:
+        drawTimeline(s);
+        break;
+    case UrgencyChart:
+        drawPie(UrgencyChart, m_urgencySeries, s.urgency);
+        break;
+    case SentimentChart:
+        drawPie(SentimentChart, m_sentimentSeries, s.sentiment);
+        break;
+    case TeamEscalationsChart:
+        drawRanking(TeamEscalationsChart, m_teams, s.escalationsByTeam, QStringLiteral("team"));
+        break;
+    case CustomerEscalationsChart:
+        drawRanking(CustomerEscalationsChart, m_customers, s.escalationsByCustomer, QStringLiteral("customer"));
+        break;
+    case FirstResponseChart:
+        drawHistogram(FirstResponseChart, m_firstResponse, s.firstResponse);
+        break;
+    case TimeToCloseChart:
+        drawHistogram(TimeToCloseChart, m_timeToClose, s.timeToClose);
+        break;
+    case ChartCount:
+        break;
+    }
 }
 
 QString InsightsDashboard::timelineTitle() const
 {
-    const qint64 bucket = m_drawn.bucketMs;
+    const qint64 bucket = m_shown[TimelineChart].bucketMs;
     if (bucket == kMinuteMs)
         return QStringLiteral("Events per minute");
     if (bucket < kHourMs)
@@ -602,7 +737,7 @@ void InsightsDashboard::drawTimeline(const InsightsSnapshot &s)
         max = std::max(max, sum);
     }
     for (int k = 0; k < InsightsSnapshot::TimelineSeriesCount; ++k)
-        replaceValues(m_timelineSets[k], s.timeline[k]);
+        replaceValues(m_timelineSets[k], s.timeline[k], true);
     const QList<QLegendMarker *> markers = chart->legend()->markers(m_timelineSeries);
     if (markers.size() == InsightsSnapshot::TimelineSeriesCount)
         markers.at(InsightsSnapshot::RejectedSeries)->setVisible(s.rejectionsShown);
@@ -743,14 +878,11 @@ void InsightsDashboard::drawRanking(
     int max = 0;
     for (const int v : values)
         max = std::max(max, v);
-    // New names relabel the axis; new counts alone only move bars.
-    if (ranking.names->categories() != labels) {
-        ranking.names->clear();
-        replaceValues(ranking.set, values);
-        ranking.names->append(labels);
-    } else {
-        replaceValues(ranking.set, values);
-    }
+    // New names relabel the axis; new counts alone only move bars. setCategories() relabels with
+    // one layout of the chart; clear() + append() took two.
+    replaceValues(ranking.set, values);
+    if (ranking.names->categories() != labels)
+        ranking.names->setCategories(labels);
     setCountRange(ranking.counts, max);
     int total = 0;
     for (const InsightsSnapshot::Count &count : data.top)
@@ -791,13 +923,15 @@ void InsightsDashboard::drawHistogram(Chart chart, Histogram &histogram, const I
     setTitle(m_views[chart]->chart(), title);
     // The counts behind the numbers, under the bins (a chart title holds one line only).
     const QString note = notes.join(QStringLiteral(" · "));
-    if (histogram.bins->titleText() != note)
-        histogram.bins->setTitleText(note);
+    if (histogram.note->text() != note) {
+        histogram.note->setText(note);
+        placeNote(histogram);
+    }
 }
 
 void InsightsDashboard::updateSummary()
 {
-    const InsightsSnapshot &s = m_drawn;
+    const InsightsSnapshot &s = m_snapshot;
     QString text;
     if (s.totalEvents == 0 && s.rejections == 0) {
         text = QStringLiteral("No events yet. The charts fill in as deliveries arrive.");
@@ -838,10 +972,9 @@ void InsightsDashboard::chooseFileAndSave(Chart chart)
 
 bool InsightsDashboard::saveChartPng(Chart chart, const QString &path, QString *error)
 {
-    if (m_drawPending) {
-        m_drawPending = false;
-        draw(false);
-    }
+    // Hidden or scrolled away, the chart may show older numbers than the snapshot: catch up.
+    if (m_neverDrawn[chart] || chartDiffers(chart, m_shown[chart], m_snapshot))
+        drawChart(chart);
     QChartView *view = m_views[chart];
     // A dashboard that was never shown has no size yet; give the chart a readable one.
     if (!view->isVisible() && (view->width() < 400 || view->height() < 250))

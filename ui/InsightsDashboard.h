@@ -16,10 +16,12 @@ class QBarSet;
 class QCategoryAxis;
 class QChart;
 class QChartView;
+class QGraphicsSimpleTextItem;
 class QGridLayout;
 class QHorizontalBarSeries;
 class QLabel;
 class QPieSeries;
+class QScrollArea;
 class QStackedBarSeries;
 class QValueAxis;
 
@@ -31,7 +33,8 @@ class QValueAxis;
 // filterRequested(). Each chart can be saved as PNG and its numbers copied as CSV.
 //
 // Aggregation runs in an InsightsEngine thread; the GUI thread only draws snapshots, and only the
-// charts whose numbers changed. While hidden (another tab in front) nothing is drawn at all.
+// charts whose own numbers changed. While hidden (another tab in front) nothing is drawn at all,
+// and a chart scrolled out of sight is drawn when it scrolls back in (or is saved).
 class InsightsDashboard final : public QWidget
 {
     Q_OBJECT
@@ -111,6 +114,9 @@ private:
         QBarSet *set = nullptr;
         QBarCategoryAxis *bins = nullptr;
         QValueAxis *counts = nullptr;
+        // "41 requests · 2 awaiting a response" under the bins. Not the axis title: that text
+        // changes with nearly every batch, and a new axis title lays the whole chart out again.
+        QGraphicsSimpleTextItem *note = nullptr;
     };
 
     QChartView *makeView(Chart chart, QChart *qchart);
@@ -119,8 +125,14 @@ private:
     QPieSeries *buildPie(Chart chart, const QString &field);
     void buildRanking(Chart chart, Ranking &ranking, const QString &field);
     void buildHistogram(Chart chart, Histogram &histogram);
+    void placeNote(Histogram &histogram);
     void relayout();
-    void draw(bool force);
+    // Draws the charts whose numbers differ from what they show; with onlyOnScreen, only those
+    // at least partly in the scroll area's viewport (the others stay stale until they scroll in).
+    void draw(bool onlyOnScreen);
+    void drawChart(Chart chart);
+    bool isOnScreen(Chart chart) const;
+    void scheduleOnScreenDraw();
     void drawTimeline(const InsightsSnapshot &s);
     void drawTimelineAxis(const InsightsSnapshot &s);
     static void setTitle(QChart *chart, const QString &title);
@@ -136,6 +148,7 @@ private:
     InsightsEngine *m_engine;
     QLabel *m_summary;
     QGridLayout *m_grid;
+    QScrollArea *m_scroll = nullptr;
     std::array<QChartView *, ChartCount> m_views {};
     std::array<QWidget *, ChartCount> m_cards {};
     int m_columns = 0;
@@ -155,8 +168,11 @@ private:
     Histogram m_timeToClose;
 
     InsightsSnapshot m_snapshot; // the newest from the engine
-    InsightsSnapshot m_drawn; // what the charts show
+    // Per chart, the snapshot whose part for that chart it shows (implicitly shared: cheap).
+    std::array<InsightsSnapshot, ChartCount> m_shown;
+    std::array<bool, ChartCount> m_neverDrawn {};
     bool m_drawPending = false;
+    bool m_onScreenDrawScheduled = false;
     FilterQuery m_filter;
     quint64 m_rejectedSeen = 0; // CaptureStats::rejected already counted
 };

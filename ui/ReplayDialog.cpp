@@ -1,6 +1,7 @@
 #include "ReplayDialog.h"
 
 #include "CurlCommand.h"
+#include "SecretMask.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -38,10 +39,6 @@ QString responsePreview(const QByteArray &body)
     return text;
 }
 
-bool isAuthorization(const QByteArray &name)
-{
-    return name.compare("authorization", Qt::CaseInsensitive) == 0;
-}
 } // namespace
 
 ReplayDialog::ReplayDialog(const CapturedEvent &event, QWidget *parent)
@@ -235,9 +232,11 @@ void ReplayDialog::updateHeadersPreview()
     QStringList lines;
     const HttpHeaders headers = headersToSend();
     for (const auto &[name, value] : headers) {
-        // The secret stays off the screen; it is sent as captured.
+        // Credentials stay off the screen (SecretMask's one rule: authorization, cookie,
+        // x-webhook-secret...); they are sent as captured, which the suffix says.
         lines.append(QString::fromLatin1(name) + QStringLiteral(": ")
-            + (isAuthorization(name) ? QStringLiteral("******** (as captured)") : QString::fromUtf8(value)));
+            + (SecretMask::isSecretHeader(name) ? SecretMask::maskedText(value) + QStringLiteral(", sent as captured")
+                                                : QString::fromUtf8(value)));
     }
     m_headersPreview->setText(lines.isEmpty() ? QStringLiteral("(the captured event has none of these headers)")
                                               : lines.join(QLatin1Char('\n')));
