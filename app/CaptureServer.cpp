@@ -93,6 +93,10 @@ CaptureServer::CaptureServer(QObject *parent)
     connect(&m_flushTimer, &QTimer::timeout, this, &CaptureServer::flush);
     m_storeErrorTimer.setSingleShot(true);
     connect(&m_storeErrorTimer, &QTimer::timeout, this, &CaptureServer::emitStoreError);
+    m_holdTimer.setSingleShot(true);
+    m_holdTimer.setTimerType(Qt::PreciseTimer); // holds last a few milliseconds
+    connect(&m_holdTimer, &QTimer::timeout, this, &CaptureServer::handOverToStore);
+    m_paceClock.start();
 }
 
 CaptureServer::~CaptureServer()
@@ -342,7 +346,9 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
 
     Reply reply;
     if (outcome.valid) {
-        reply.json = compactJson(QJsonObject { { QStringLiteral("ok"), true }, { QStringLiteral("id"), row.id } });
+        // The answer to nearly every delivery: built directly rather than through a QJsonObject
+        // (the same bytes QJsonDocument writes, keys in its sorted order).
+        reply.json = QByteArrayLiteral("{\"id\":") + QByteArray::number(row.id) + QByteArrayLiteral(",\"ok\":true}");
     } else {
         reply.status = 400;
         reply.json = compactJson(QJsonObject {
@@ -355,7 +361,9 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
 
     // A failure drill answers the first attempts of each new body with an error, or late, so that
     // a sender's retries can be watched; the delivery is captured and shown all the same.
-    const FailureDrill::Decision drill = outcome.valid
+    // Only an active drill needs the body's key: hashing every body for nothing costs more than
+    // the answer itself.
+    const FailureDrill::Decision drill = outcome.valid && m_drill.isActive()
         ? m_drill.decide(FailureDrill::bodyKey(event.body, outcome.dedupKey), row.kind, row.receivedMs)
         : FailureDrill::Decision();
     if (drill.status != 0) {
@@ -377,7 +385,7 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
             answerHeld(socket, row.id, reply, drill.delayMs);
         else
             answerAfterCommit(socket, row.id, reply);
-        m_writer->enqueue(event);
+        queueForStore(std::move(event));
         return;
     }
 
@@ -544,6 +552,55 @@ void CaptureServer::forgetSocket(QObject *socket)
         dropConnection(it);
 }
 
+void CaptureServer::queueForStore(CapturedEvent &&event)
+{
+    m_toStore.append(std::move(event));
+    if (!std::exchange(m_handOverPosted, true))
+        QMetaObject::invokeMethod(this, &CaptureServer::handOverToStore, Qt::QueuedConnection);
+}
+
+void CaptureServer::handOverToStore()
+{
+    m_handOverPosted = false;
+    if (m_toStore.isEmpty())
+        return;
+    if (!m_writer) {
+        // The writer went away under us: never leave a delivery unanswered.
+        onCommitFailed(std::exchange(m_toStore, {}), QStringLiteral("the capture file was closed"));
+        return;
+    }
+    const qint64 now = m_paceClock.nsecsElapsed();
+    if (!m_pacer.shouldHandOver(m_toStore.size(), now)) {
+        // Held for the round to fill up; with a group in flight its outcome ends the hold.
+        if (m_pacer.inFlight() == 0) {
+            const qint64 leftNs = std::max<qint64>(0, m_pacer.holdDeadlineNs() - now);
+            m_holdTimer.start(int((leftNs + 999999) / 1000000));
+        }
+        return;
+    }
+    giveToWriter();
+}
+
+void CaptureServer::giveToWriter()
+{
+    m_holdTimer.stop();
+    if (m_toStore.isEmpty() || !m_writer)
+        return;
+    m_pacer.handedOver(m_toStore.size(), m_toStore.constLast().row.id, m_paceClock.nsecsElapsed());
+    m_writer->enqueue(std::exchange(m_toStore, {}));
+}
+
+void CaptureServer::paceAfterOutcome(const QList<CapturedEvent> &events)
+{
+    if (events.isEmpty())
+        return;
+    qint64 lastId = 0;
+    for (const CapturedEvent &event : events)
+        lastId = std::max(lastId, event.row.id);
+    m_pacer.resolved(events.size(), lastId, m_toStore.size(), m_paceClock.nsecsElapsed());
+    handOverToStore();
+}
+
 QList<CapturedEvent> CaptureServer::renumbered(QList<CapturedEvent> events, qint64 &nextId)
 {
     QHash<qint64, qint64> newIds;
@@ -568,6 +625,8 @@ void CaptureServer::importEvents(const QList<CapturedEvent> &events)
     QList<CapturedEvent> imported = renumbered(events, m_nextEventId);
     if (m_writer) {
         m_importedRanges.emplace_back(first, m_nextEventId - 1);
+        giveToWriter(); // deliveries numbered before these go first: outcomes come in id order
+        m_pacer.handedOver(imported.size(), m_nextEventId - 1, m_paceClock.nsecsElapsed());
         m_writer->enqueue(imported);
         return;
     }
@@ -593,8 +652,13 @@ void CaptureServer::onCommitted(const QList<CapturedEvent> &events)
             ++m_stats.invalid;
         resolve(event.row.id, nullptr);
     }
-    m_pending += events;
+    // Shares the list when nothing else waits (the usual case): no copy of each event.
+    if (m_pending.isEmpty())
+        m_pending = events;
+    else
+        m_pending += events;
     scheduleFlush();
+    paceAfterOutcome(events);
 }
 
 void CaptureServer::onCommitFailed(const QList<CapturedEvent> &events, const QString &error)
@@ -611,6 +675,7 @@ void CaptureServer::onCommitFailed(const QList<CapturedEvent> &events, const QSt
     }
     reportStoreError();
     scheduleFlush();
+    paceAfterOutcome(events);
 }
 
 void CaptureServer::onRefused(ConnectionSupervisor::Refusal reason)
@@ -656,6 +721,7 @@ void CaptureServer::settleStore()
 {
     if (!m_writer)
         return;
+    giveToWriter(); // no pacing now: everything received is committed and answered
     // The writer drains in queued calls; one more call behind them returns when they are done.
     if (m_writer->thread() == QThread::currentThread())
         QCoreApplication::sendPostedEvents(m_writer, QEvent::MetaCall);

@@ -3,6 +3,7 @@
 #include "CaptureConfig.h"
 #include "CaptureStats.h"
 #include "CapturedEvent.h"
+#include "CommitPacer.h"
 #include "ConnectionSupervisor.h"
 #include "FailureDrill.h"
 #include "RetryTracker.h"
@@ -111,6 +112,8 @@ public:
 
     // Emits what is pending now instead of at the next tick.
     void flush();
+    // Deliveries received and not yet handed to the store writer (see queueForStore()).
+    qsizetype unhandedCount() const { return m_toStore.size(); }
 
 signals:
     void eventsCaptured(const QList<CapturedEvent> &batch);
@@ -174,6 +177,15 @@ private:
     static void writeReply(QTcpSocket *socket, const Reply &reply);
     void onRefused(ConnectionSupervisor::Refusal reason);
 
+    // Deliveries go to the writer once per pass of this thread's event loop, not one by one: the
+    // requests that became readable together then share one transaction (one flush to disk)
+    // instead of waking an idle writer for the first of them and leaving the rest for a second
+    // commit. When commits are slow, m_pacer may hold them a little longer (see CommitPacer).
+    void queueForStore(CapturedEvent &&event);
+    void handOverToStore(); // when m_pacer agrees
+    void giveToWriter(); // now
+    // Tells the pacer about an outcome, then hands over what it no longer holds.
+    void paceAfterOutcome(const QList<CapturedEvent> &events);
     // True when id is an imported event's (and forgets the ranges below it).
     bool takeImported(qint64 id);
     void onCommitted(const QList<CapturedEvent> &events);
@@ -200,6 +212,11 @@ private:
     CaptureStats m_emittedStats;
     QList<CapturedEvent> m_pending;
     QTimer m_flushTimer;
+    QList<CapturedEvent> m_toStore; // received, not yet handed to the writer
+    bool m_handOverPosted = false;
+    CommitPacer m_pacer;
+    QElapsedTimer m_paceClock;
+    QTimer m_holdTimer; // ends a pacer's hold
 
     ConnectionMap m_connections;
     QHash<qint64, const QObject *> m_awaiting; // event id -> connection whose answer waits for it

@@ -171,5 +171,5 @@ void CaptureWorker::holdStoreCommitsForTesting(bool hold)
 
 qsizetype CaptureWorker::storeBacklogForTesting() const
 {
-    return m_writer ? m_writer->pendingCount() : 0;
+    return (m_writer ? m_writer->pendingCount() : 0) + (m_server ? m_server->unhandedCount() : 0);
 }

@@ -19,7 +19,11 @@ class HeadlessRunner final : public QObject
 public:
     HeadlessRunner(CaptureService *service, FILE *out, FILE *err, QObject *parent = nullptr);
 
+    // The JSON line printed for a captured event (without the newline): the same bytes
+    // QJsonDocument would write for these keys, built directly because a flood prints thousands a
+    // second.
     static QByteArray eventLine(const EventRow &row);
+    static void appendEventLine(QByteArray &out, const EventRow &row);
 
 signals:
     // Emitted when the run should end, with the process exit code.
@@ -34,4 +38,5 @@ private:
     FILE *m_out;
     FILE *m_err;
     FailureDrill::Config m_drill;
+    QByteArray m_lineBuffer; // reused from batch to batch
 };

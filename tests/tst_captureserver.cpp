@@ -1,6 +1,7 @@
 #include "CaptureServer.h"
 #include "CaptureService.h"
 #include "EventStore.h"
+#include "StoreWriter.h"
 #include "ThenaPayloadParser.h"
 
 #include <QDir>
@@ -21,6 +22,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <algorithm>
 #include <memory>
 
@@ -174,6 +176,45 @@ QByteArray fileBytes(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// A CaptureServer's writer in a thread of its own, as CaptureWorker sets it up, for tests that run
+// the server itself in the test thread: they decide when its event loop runs, and see each
+// transaction the writer commits.
+class DirectStore
+{
+public:
+    DirectStore()
+        : m_writer(new StoreWriter)
+    {
+        m_writer->moveToThread(&m_thread);
+        QObject::connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+        m_thread.start();
+    }
+    ~DirectStore()
+    {
+        m_thread.quit();
+        m_thread.wait();
+    }
+    Q_DISABLE_COPY_MOVE(DirectStore)
+
+    // context: an object of the test thread, where the sizes are recorded.
+    bool open(const QString &path, QObject *context)
+    {
+        bool opened = false;
+        QMetaObject::invokeMethod(
+            m_writer, [&] { opened = m_writer->open(path, nullptr, nullptr); }, Qt::BlockingQueuedConnection);
+        QObject::connect(m_writer, &StoreWriter::committed, context,
+            [this](const QList<CapturedEvent> &events) { groups.append(events.size()); });
+        return opened;
+    }
+    StoreWriter *writer() const { return m_writer; }
+
+    QList<qsizetype> groups; // the size of each committed transaction, in order
+
+private:
+    QThread m_thread;
+    StoreWriter *m_writer;
+};
+
 } // namespace
 
 class TestCaptureServer : public QObject
@@ -216,6 +257,8 @@ private slots:
     void storeClientGoneBeforeCommit();
     void storeStopAnswersPending();
     void storeRemoveEvents();
+    void storeGroupsWhatArrivesTogether();
+    void storeSlowCommitsArePaced();
     void importEvents_data();
     void importEvents();
 
@@ -1189,6 +1232,103 @@ void TestCaptureServer::storeRemoveEvents()
     QVERIFY(reader.open(path));
     QCOMPARE(reader.count(), qint64(1));
     QVERIFY(reader.loadEvent(6).has_value());
+}
+
+void TestCaptureServer::storeGroupsWhatArrivesTogether()
+{
+    // Deliveries that became readable together go to the writer together: one transaction, one
+    // flush to disk, not a first one for the delivery that happened to be parsed first.
+    QTemporaryDir dir;
+    CaptureServer server;
+    DirectStore store;
+    QVERIFY(store.open(dir.filePath(QStringLiteral("events.sqlite")), &server));
+    server.setStoreWriter(store.writer());
+    QVERIFY2(server.listen(loopback()), qPrintable(server.errorString()));
+
+    // The server runs in this thread: nothing is read until all eight have been sent.
+    constexpr int kSenders = 8;
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < kSenders; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(socket->waitForConnected(kWaitMs));
+        socket->write(rawRequest("POST", "/together", uniqueBody("together")));
+        QVERIFY(socket->waitForBytesWritten(kWaitMs));
+        sockets.push_back(std::move(socket));
+    }
+    QList<qint64> ids;
+    for (const auto &socket : sockets) {
+        QByteArray buffer;
+        const QList<RawResponse> responses = readResponses(*socket, buffer, 1);
+        QCOMPARE(responses.size(), 1);
+        QCOMPARE(responses.at(0).status, 200);
+        ids.append(responses.at(0).json.value(QLatin1String("id")).toInteger());
+    }
+    std::sort(ids.begin(), ids.end());
+    QCOMPARE(ids.constFirst(), qint64(1));
+    QCOMPARE(ids.constLast(), qint64(kSenders));
+    QCOMPARE(store.groups, QList<qsizetype> { kSenders });
+    server.setStoreWriter(nullptr);
+}
+
+void TestCaptureServer::storeSlowCommitsArePaced()
+{
+    // After slow commits, a delivery that arrives while a transaction is in flight waits in the
+    // server for its outcome (to share the next flush with the senders just answered), and a
+    // hold never outlasts a few milliseconds: everything is still committed and answered.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureServer server;
+    DirectStore store;
+    QVERIFY(store.open(path, &server));
+    StoreWriter *writer = store.writer();
+    server.setStoreWriter(writer);
+    QVERIFY2(server.listen(loopback()), qPrintable(server.errorString()));
+
+    QTcpSocket first;
+    first.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(first.waitForConnected(kWaitMs));
+    QTcpSocket second;
+    second.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(second.waitForConnected(kWaitMs));
+    QByteArray firstBuffer;
+    QByteArray secondBuffer;
+
+    // A commit that takes 30 ms, as on a disk that flushes slowly.
+    writer->setHoldForTesting(true);
+    first.write(rawRequest("POST", "/slow", uniqueBody("slow")));
+    QTRY_COMPARE_WITH_TIMEOUT(writer->pendingCount(), qsizetype(1), kWaitMs);
+    QTest::qWait(30);
+    writer->setHoldForTesting(false);
+    QCOMPARE(readResponses(first, firstBuffer, 1).size(), 1);
+
+    // The next round: one delivery goes to the writer (held again, so it stays in flight)...
+    writer->setHoldForTesting(true);
+    first.write(rawRequest("POST", "/in-flight", uniqueBody("in-flight")));
+    QTRY_COMPARE_WITH_TIMEOUT(writer->pendingCount(), qsizetype(1), kWaitMs);
+    // ... and one arriving meanwhile waits in the server for that outcome.
+    second.write(rawRequest("POST", "/held", uniqueBody("held")));
+    QTRY_COMPARE_WITH_TIMEOUT(server.unhandedCount(), qsizetype(1), kWaitMs);
+    QTest::qWait(3 * CaptureServer::FlushIntervalMs);
+    QCOMPARE(server.unhandedCount(), qsizetype(1));
+    QCOMPARE(writer->pendingCount(), qsizetype(1));
+
+    writer->setHoldForTesting(false);
+    const QList<RawResponse> inFlight = readResponses(first, firstBuffer, 1);
+    QCOMPARE(inFlight.size(), 1);
+    QCOMPARE(inFlight.at(0).status, 200);
+    QCOMPARE(inFlight.at(0).json.value(QLatin1String("id")).toInteger(), 2);
+    const QList<RawResponse> held = readResponses(second, secondBuffer, 1);
+    QCOMPARE(held.size(), 1);
+    QCOMPARE(held.at(0).status, 200);
+    QCOMPARE(held.at(0).json.value(QLatin1String("id")).toInteger(), 3);
+    QCOMPARE(server.unhandedCount(), qsizetype(0));
+    QCOMPARE(store.groups, (QList<qsizetype> { 1, 1, 1 }));
+    server.setStoreWriter(nullptr);
+
+    EventStore reader;
+    QVERIFY2(reader.open(path), qPrintable(reader.errorString()));
+    QCOMPARE(reader.count(), qint64(3));
 }
 
 void TestCaptureServer::importEvents_data()

@@ -1,3 +1,6 @@
+#include "HeadlessRunner.h"
+
+#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -202,6 +205,96 @@ private slots:
         QVERIFY2(csv.contains("kind,request_id\r\n"), csv.constData());
         QVERIFY2(csv.contains("Escalated,1234\r\n"), csv.constData());
         QVERIFY(!csv.contains("Created"));
+    }
+
+    // The line printed per event is built by hand for speed; it must stay byte for byte what
+    // QJsonDocument wrote before, so scripts reading it see no difference.
+    void eventLineMatchesQJsonDocument_data()
+    {
+        QTest::addColumn<EventRow>("row");
+
+        EventRow plain;
+        plain.id = 1;
+        plain.receivedMs = 1714555800250; // 2024-05-01T09:30:00.250Z
+        plain.kind = EventKind::Created;
+        plain.eventType = QStringLiteral("CREATE");
+        plain.requestId = QStringLiteral("REQ-1");
+        plain.status = QStringLiteral("OPEN");
+        plain.urgency = QStringLiteral("High");
+        plain.title = QStringLiteral("Printer on fire");
+        plain.path = QStringLiteral("/hooks/thena?x=1");
+        plain.sizeBytes = 3512;
+        QTest::newRow("plain") << plain;
+
+        EventRow retry = plain;
+        retry.id = 9007199254740993LL; // beyond a double's exact integers
+        retry.attempt = 3;
+        retry.retryOf = 4294967297LL;
+        retry.kind = EventKind::Escalated;
+        QTest::newRow("retry, large ids") << retry;
+
+        EventRow escapes = plain;
+        escapes.title = QStringLiteral("quote \" backslash \\ slash / tab \t nl \n cr \r ff \f bs \b");
+        escapes.requestId = QString(QChar(0x01)) + QChar(0x1f) + QChar(0x7f) + QStringLiteral("end");
+        escapes.status = QString();
+        QTest::newRow("escapes and control characters") << escapes;
+
+        EventRow unicode = plain;
+        unicode.title = QStringLiteral("caf\u00e9 \u20ac \u65e5\u672c \U0001F525 \u2028");
+        unicode.urgency = QString(QChar(0xd800)) + QStringLiteral("lone") + QChar(0xdc00); // lone surrogates
+        QTest::newRow("non-ASCII, emoji, lone surrogates") << unicode;
+
+        EventRow invalid;
+        invalid.id = 2;
+        invalid.kind = EventKind::Invalid;
+        invalid.valid = false;
+        invalid.receivedMs = 0; // the epoch
+        QTest::newRow("invalid, at the epoch") << invalid;
+
+        EventRow old = plain;
+        old.receivedMs = -86399999; // 1969-12-31T00:00:00.001Z
+        old.kind = EventKind::Platform;
+        QTest::newRow("before 1970") << old;
+
+        EventRow leap = plain;
+        leap.receivedMs = 951782400000; // 2000-02-29T00:00:00.000Z
+        leap.kind = EventKind::Unknown;
+        QTest::newRow("leap day") << leap;
+
+        EventRow far = plain;
+        far.receivedMs = 253402300799999; // 9999-12-31T23:59:59.999Z
+        far.kind = EventKind::Updated;
+        QTest::newRow("year 9999") << far;
+
+        EventRow beyond = plain;
+        beyond.receivedMs = 253402300800000; // year 10000: QDateTime's own way
+        QTest::newRow("beyond year 9999") << beyond;
+    }
+
+    void eventLineMatchesQJsonDocument()
+    {
+        QFETCH(EventRow, row);
+        QJsonObject line;
+        line.insert(QStringLiteral("id"), row.id);
+        line.insert(QStringLiteral("received"),
+            QDateTime::fromMSecsSinceEpoch(row.receivedMs, Qt::UTC).toString(Qt::ISODateWithMs));
+        line.insert(QStringLiteral("kind"), eventKindName(row.kind).toLower());
+        line.insert(QStringLiteral("eventType"), row.eventType);
+        line.insert(QStringLiteral("requestId"), row.requestId);
+        line.insert(QStringLiteral("status"), row.status);
+        line.insert(QStringLiteral("urgency"), row.urgency);
+        line.insert(QStringLiteral("title"), row.title);
+        line.insert(QStringLiteral("attempt"), row.attempt);
+        if (row.retryOf != 0)
+            line.insert(QStringLiteral("retryOf"), row.retryOf);
+        line.insert(QStringLiteral("path"), row.path);
+        line.insert(QStringLiteral("size"), row.sizeBytes);
+        line.insert(QStringLiteral("valid"), row.valid);
+        const QByteArray expected = QJsonDocument(line).toJson(QJsonDocument::Compact);
+        QCOMPARE(HeadlessRunner::eventLine(row), expected);
+        QByteArray appended("x");
+        HeadlessRunner::appendEventLine(appended, row);
+        QCOMPARE(appended, "x" + expected);
     }
 };
 
