@@ -18,6 +18,9 @@ struct CaptureConfig
     // The SQLite capture file; empty keeps events in memory only. With a file, a delivery is
     // answered 200 only once its transaction has committed.
     QString storePath;
+    // Refuse to listen when the store cannot be opened, instead of capturing in memory: a team
+    // receiver must never answer 200 for deliveries that no lead will ever see.
+    bool requireStore = false;
     qint64 retainEvents = 0; // keep at most this many events; 0 = no limit
     qint64 retainDays = 0; // drop events older than this many days; 0 = no limit
 

@@ -63,6 +63,11 @@ void CaptureService::start(const CaptureConfig &config)
         if (run == m_run)
             emit storeError(message);
     });
+    connect(
+        m_worker, &CaptureWorker::storeConnectionChanged, this, [this, run](bool connected, const QString &message) {
+            if (run == m_run)
+                emit storeConnectionChanged(connected, message);
+        });
     connect(m_worker, &CaptureWorker::failed, this, [this, run](const QString &message) {
         if (run != m_run)
             return;

@@ -77,6 +77,8 @@ signals:
     void storeFailed(const QString &message);
     // Deliveries could not be committed and were answered 503 (Thena retries). Throttled.
     void storeError(const QString &message);
+    // See CaptureWorker::storeConnectionChanged().
+    void storeConnectionChanged(bool connected, const QString &message);
 
 private:
     QThread *m_thread = nullptr;

@@ -1,6 +1,7 @@
 #include "CaptureWorker.h"
 
 #include "CaptureServer.h"
+#include "StoreLocation.h"
 #include "StoreWriter.h"
 
 #include <QThread>
@@ -29,10 +30,21 @@ void CaptureWorker::start(const CaptureConfig &config, const CaptureResumePoint 
         QString error;
         qint64 maxId = 0;
         if (openStore(config, &error, &maxId)) {
-            nextEventId = std::max(nextEventId, maxId + 1);
+            // A team database hands each receiver a block of ids and maxId is where ours starts:
+            // an id carried over from another capture would fall outside it and be refused.
+            nextEventId
+                = StoreLocation::isPostgreSqlUrl(config.storePath) ? maxId + 1 : std::max(nextEventId, maxId + 1);
+            connect(m_writer, &StoreWriter::connectionLost, this,
+                [this](const QString &message) { emit storeConnectionChanged(false, message); });
+            connect(m_writer, &StoreWriter::connectionRestored, this,
+                [this](const QString &message) { emit storeConnectionChanged(true, message); });
             emit storeOpened(config.storePath, maxId);
         } else {
             emit storeFailed(error);
+            if (config.requireStore) {
+                emit failed(error);
+                return;
+            }
         }
     }
 

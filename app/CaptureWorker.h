@@ -66,6 +66,9 @@ signals:
     void storeOpened(const QString &path, qint64 maxId);
     void storeFailed(const QString &message);
     void storeError(const QString &message);
+    // A team database went away (connected false; deliveries are answered 503 meanwhile) or came
+    // back. message is a sentence for a status bar or stderr.
+    void storeConnectionChanged(bool connected, const QString &message);
 
 private:
     bool openStore(const CaptureConfig &config, QString *error, qint64 *maxId);

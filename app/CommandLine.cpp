@@ -1,6 +1,7 @@
 #include "CommandLine.h"
 
 #include "FailureDrill.h"
+#include "StoreLocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -175,6 +176,9 @@ CommandLine::Result CommandLine::parse(const QStringList &arguments, const QProc
     } else if (!parser.isSet(noStoreOption)) {
         options.capture.storePath = defaultStorePath();
     }
+    // A headless receiver on a team database that cannot be reached exits (systemd starts it
+    // again) rather than answering 200 for events kept only in its own memory.
+    options.capture.requireStore = options.headless && StoreLocation::isPostgreSqlUrl(options.capture.storePath);
     const auto parseCount = [&](const QCommandLineOption &option, qint64 *out) {
         if (!parser.isSet(option))
             return true;

@@ -20,8 +20,14 @@ HeadlessRunner::HeadlessRunner(CaptureService *service, FILE *out, FILE *err, QO
     connect(service, &CaptureService::storeOpened, this, [this](const QString &path, qint64 maxId) {
         report(QStringLiteral("storing events in %1 (last id %2)").arg(path).arg(maxId));
     });
-    connect(service, &CaptureService::storeFailed, this, [this](const QString &message) {
-        report(QStringLiteral("thena-inspector: %1; keeping events in memory only").arg(message));
+    connect(service, &CaptureService::storeFailed, this, [this, service](const QString &message) {
+        if (!service->config().requireStore) // else failed() says it, and we exit
+            report(QStringLiteral("thena-inspector: %1; keeping events in memory only").arg(message));
+    });
+    connect(service, &CaptureService::storeConnectionChanged, this, [this](bool connected, const QString &message) {
+        report(connected
+                ? QStringLiteral("thena-inspector: %1").arg(message)
+                : QStringLiteral("thena-inspector: %1; deliveries are answered 503 until it is back").arg(message));
     });
     connect(service, &CaptureService::storeError, this, [this](const QString &message) {
         report(QStringLiteral("thena-inspector: deliveries answered 503, not stored: %1").arg(message));

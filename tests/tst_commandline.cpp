@@ -19,6 +19,25 @@ private slots:
         QVERIFY(!result.options.hasListen);
     }
 
+    void teamDatabaseIsRequiredOnlyHeadless()
+    {
+        const QString url = QStringLiteral("postgresql://thena@db.example:5432/thena");
+        const auto headless = CommandLine::parse(
+            { QStringLiteral("thena-inspector"), QStringLiteral("--headless"), QStringLiteral("--store"), url },
+            QProcessEnvironment());
+        QCOMPARE(headless.status, CommandLine::Status::Ok);
+        QCOMPARE(headless.options.capture.storePath, url);
+        QVERIFY(headless.options.capture.requireStore);
+        // A window falls back to memory and says so; a headless file store keeps today's behaviour.
+        const auto window = CommandLine::parse(
+            { QStringLiteral("thena-inspector"), QStringLiteral("--store"), url }, QProcessEnvironment());
+        QVERIFY(!window.options.capture.requireStore);
+        const auto file = CommandLine::parse({ QStringLiteral("thena-inspector"), QStringLiteral("--headless"),
+                                                 QStringLiteral("--store"), QStringLiteral("x.sqlite") },
+            QProcessEnvironment());
+        QVERIFY(!file.options.capture.requireStore);
+    }
+
     void listen_data()
     {
         QTest::addColumn<QString>("text");

@@ -180,6 +180,32 @@ private slots:
         QVERIFY(!err.contains("listening on"));
     }
 
+    void unreachableTeamDatabaseIsAnErrorNotMemory()
+    {
+        // Nothing listens on port 1: the receiver must exit 1 (systemd restarts it) instead of
+        // answering 200 for deliveries kept only in its own memory.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 closedPort = probe.serverPort();
+        probe.close();
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGPASSWORD"), QStringLiteral("not-the-password"));
+        env.insert(QStringLiteral("PGCONNECT_TIMEOUT"), QStringLiteral("5"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(THENA_INSPECTOR_BIN),
+            { QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                QStringLiteral("--store"), QStringLiteral("postgresql://thena@127.0.0.1:%1/thena").arg(closedPort) });
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(!err.contains("listening on"), err.constData());
+        QVERIFY2(!err.contains("in memory"), err.constData());
+        QVERIFY2(err.contains("127.0.0.1"), err.constData());
+        QVERIFY2(!err.contains("not-the-password"), err.constData());
+    }
+
     void storeIsSharedWithExport()
     {
         // A headless receiver writes the same capture file that Open Capture and `export` read.

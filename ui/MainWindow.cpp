@@ -134,6 +134,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::appendRows);
     connect(m_reader, &StoreReader::historyLoaded, this, &MainWindow::onHistoryLoaded);
     connect(m_reader, &StoreReader::rowsArrived, this, &MainWindow::onRowsArrived);
+    connect(m_service, &CaptureService::storeConnectionChanged, this, &MainWindow::onStoreConnection);
     connect(m_reader, &StoreReader::connectionLost, this,
         [this](const QString &message) { onStoreConnection(false, message); });
     connect(m_reader, &StoreReader::connectionRestored, this,
