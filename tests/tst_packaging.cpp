@@ -154,8 +154,17 @@ private slots:
             QCOMPARE(image.size(), QSize(size, size));
             QVERIFY(image.hasAlphaChannel());
         }
+        // The team receiver's unit, pointing at the installed binary.
+        QFile unit(usr.filePath(QStringLiteral("lib/systemd/system/thena-inspector-receiver.service")));
+        QVERIFY(unit.open(QIODevice::ReadOnly));
+        const QByteArray unitText = unit.readAll();
+        QVERIFY(unitText.contains("ExecStart=/usr/bin/thena-inspector --headless "));
+        QVERIFY(unitText.contains("EnvironmentFile="));
+        // The password lives in the root-only environment file, never in the unit itself.
+        for (const QByteArray &line : unitText.split('\n'))
+            QVERIFY2(line.startsWith('#') || !line.contains("PASSWORD"), line.constData());
         // Nothing else: no static libraries, tests or headers end up in the package.
-        QCOMPARE(filesUnder(m_installRoot).size(), 15);
+        QCOMPARE(filesUnder(m_installRoot).size(), 16);
     }
 
     void desktopEntryIsValid()
@@ -281,6 +290,8 @@ private slots:
         const Run installed = run(tool(QStringLiteral("dpkg-query")),
             QStringList { QStringLiteral("-W"), QStringLiteral("-f=${Package}\\n") } + names);
         QVERIFY2(installed.exitCode == 0, qPrintable(describe(installed)));
+        // Team capture's driver is a plugin too, but only some users need it.
+        QVERIFY2(field("Recommends").contains(QStringLiteral("libqt6sql6-psql")), qPrintable(field("Recommends")));
     }
 
     void packagedBinaryRuns()
