@@ -233,6 +233,14 @@ QString EventExporter::cellText(const EventRow &row, Column column)
         return EventTableModel::formatAttempt(row);
     case EventTableModel::SizeColumn:
         return EventTableModel::formatSize(row.sizeBytes);
+    case EventTableModel::FirstResponseColumn:
+        return EventTableModel::formatDuration(row.toFirstResponseMs);
+    case EventTableModel::AssignmentColumn:
+        return EventTableModel::formatDuration(row.toAssignmentMs);
+    case EventTableModel::CloseColumn:
+        return EventTableModel::formatDuration(row.toCloseMs);
+    case EventTableModel::EscalatedColumn:
+        return EventTableModel::formatEscalated(row.escalated);
     case EventTableModel::ColumnCount:
         break;
     }

@@ -24,6 +24,8 @@ class QIODevice;
 // CsvWriter for quoting, byte-order mark and formula protection).
 // JSON Lines: one JsonLinesCodec line per row; the columns do not apply (every field is written)
 // and the body and headers come from the body source, created through the factory in run()'s thread.
+// Credentials in the headers (authorization and the like, see SecretMask) are written masked:
+// no export carries the webhook secret.
 class EventExporter final : public QObject
 {
     Q_OBJECT

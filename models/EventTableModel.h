@@ -7,13 +7,25 @@
 #include <QHash>
 #include <QList>
 #include <QSet>
+#include <memory>
 #include <vector>
 
+class EventRowStore;
+class FilterIndex;
+class SortKeys;
+
 // Every captured row, and the subset the user sees: filtered by a FilterQuery and the kind
-// toggles, optionally sorted. Filter and sort live here rather than in a QSortFilterProxyModel so
-// a row's search text is computed once, appends go straight to their sorted place, and a filter
-// edit becomes a few row removals/insertions (the view keeps its selection) instead of a
-// re-filter of every row through the proxy's generic machinery.
+// toggles, optionally sorted. Built for a million rows:
+// - rows live in an EventRowStore (one array per column, repeated strings interned), about 165
+//   bytes each instead of a parsed EventRow's 1.7 KB;
+// - a FilterIndex evaluates each term once per distinct value, then per row by table lookups, on
+//   two threads; typing one more character re-checks only the rows shown;
+// - SortKeys gives each row a 64-bit key for the sort column, sorted by radix;
+// - the visible rows are one array of row indices. A change that moves few ranges is announced
+//   as row removals/insertions; a larger one (a filter edit, a batch landing in hundreds of
+//   sorted places) as one layoutChanged with the persistent indexes moved, never a reset, so the
+//   view keeps its selection and current row (see appendRows() for the hint a batch uses).
+// It is still a plain QAbstractTableModel and passes QAbstractItemModelTester.
 class EventTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -37,13 +49,21 @@ public:
         RepliesColumn,
         AttemptColumn,
         SizeColumn,
+        // Derived from each payload's own times (EventRow::toFirstResponseMs...), unknown when
+        // the payload does not give them; appended here so saved header layouts keep their columns.
+        FirstResponseColumn,
+        AssignmentColumn,
+        CloseColumn,
+        EscalatedColumn,
         ColumnCount
     };
     Q_ENUM(Column)
 
     enum Role
     {
-        RawValueRole = Qt::UserRole, // what sort() compares: qint64 ms, int, or case-folded string
+        // What sort() orders by: qint64 ms, int, bool, or case-folded string; a duration the
+        // payload does not give is an invalid QVariant (sorted last).
+        RawValueRole = Qt::UserRole,
         EventIdRole, // qint64 EventRow::id
         KindRole, // int of EventKind
         UrgencyRole, // case-folded urgency
@@ -59,11 +79,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     QHash<int, QByteArray> roleNames() const override;
-    // column -1 restores arrival order. The view's selection survives (persistent indexes move).
+    // column -1 restores arrival order. Ties keep arrival order in both directions. The view's
+    // selection survives (persistent indexes move).
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
     // One batch: when unsorted, one rowsInserted for the rows that pass the filter; when sorted,
-    // one per run of rows landing at the same place.
+    // one per run of rows landing at the same place, or one layoutChanged when they are many.
     void appendRows(const QList<EventRow> &rows);
     void clear();
     // Removes these ids from every row (not only the visible ones).
@@ -78,10 +99,13 @@ public:
     void setRetriesHidden(bool hidden);
     bool retriesHidden() const { return m_retriesHidden; }
 
-    int totalCount() const { return static_cast<int>(m_rows.size()); }
-    // Every row, filtered or not, in arrival order (for "export all").
-    QList<EventRow> allRows() const { return QList<EventRow>(m_rows.cbegin(), m_rows.cend()); }
-    const EventRow &rowAt(int visibleRow) const;
+    int totalCount() const;
+    // Every row, filtered or not, in arrival order (for "export all"). Builds each EventRow.
+    QList<EventRow> allRows() const;
+    // The row shown at visibleRow, built from the store (a value, no longer a reference).
+    EventRow rowAt(int visibleRow) const;
+    // rowAt(visibleRow).id without building the row.
+    qint64 idAt(int visibleRow) const;
     int visibleRowOfId(qint64 id) const; // -1 when unknown or filtered out
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
@@ -92,44 +116,42 @@ public:
     static QString formatSize(qint64 bytes);
     // "1", or "3 (+30 s)" for a retry that came 30 s after the previous attempt
     static QString formatAttempt(const EventRow &row);
+    // "12 min", "2 h 5 min" (DurationText); empty when unknown (negative)
+    static QString formatDuration(qint64 ms);
+    // "Yes", or empty
+    static QString formatEscalated(bool escalated);
 
 signals:
     // After any change of rowCount() or totalCount(), for a "showing N of M" label.
     void countsChanged(int visible, int total);
 
 private:
-    // Per-row values derived once on append, so filtering and sorting never allocate.
-    struct RowCache
-    {
-        QString searchText; // FilterQuery::searchText()
-        QString tagsText; // tags joined ", " as displayed
-        qint64 requestNumber = 0;
-        bool requestIsNumber = false;
-    };
-
-    bool accepts(int index) const;
-    int compareColumn(int a, int b) const;
-    bool lessThan(int a, int b) const; // in the current sort order, ties by id then arrival
-    bool before(int a, int b) const; // lessThan(), or arrival order when unsorted
-    std::vector<int> computeVisible() const;
-    void applyVisible(std::vector<int> next);
-    void refilter();
+    bool rowLess(quint32 a, quint32 b) const; // the visible order: sort key, then arrival
+    int findVisible(quint32 row) const; // its position in m_visible, or -1
+    // For rows not in m_visible: the position each would take (lower bound in the visible order).
+    std::vector<size_t> insertionPoints(const std::vector<quint32> &rows) const;
+    void computeKeys(int from);
+    void sortVisible(std::vector<quint32> &rows) const;
+    void applyVisible(std::vector<quint32> next);
+    void replaceVisible(std::vector<quint32> next);
+    void refilter(bool narrowing);
+    bool persistentRowsAreFew() const;
     void emitCounts();
 
-    QVariant displayData(const EventRow &row, const RowCache &cache, int column) const;
-    QVariant toolTipData(const EventRow &row, const RowCache &cache, int column) const;
-    QVariant rawData(const EventRow &row, const RowCache &cache, int column) const;
-    QVariant foregroundData(const EventRow &row, int column) const;
-    QVariant backgroundData(const EventRow &row) const;
-    QVariant fontData(const EventRow &row, int column) const;
+    QVariant displayData(int row, int column) const;
+    QVariant toolTipData(int row, int column) const;
+    QVariant rawData(int row, int column) const;
+    QVariant foregroundData(int row, int column) const;
+    QVariant backgroundData(int row) const;
+    QVariant fontData(int row, int column) const;
     QVariant alignmentData(int column) const;
+    bool isHighUrgency(int row) const;
 
-    std::vector<EventRow> m_rows; // arrival order
-    std::vector<RowCache> m_cache; // parallel to m_rows
-    std::vector<int> m_visible; // visible row -> index into m_rows
-    QHash<qint64, int> m_indexOfId;
-    mutable std::vector<int> m_visibleRowOfIndex; // index into m_rows -> visible row or -1, built lazily
-    mutable bool m_visibleRowOfIndexValid = false;
+    std::unique_ptr<EventRowStore> m_store;
+    std::unique_ptr<FilterIndex> m_index;
+    std::unique_ptr<SortKeys> m_sortKeys;
+    std::vector<quint32> m_visible; // visible row -> row index in m_store
+    std::vector<quint64> m_keys; // row index in m_store -> sort key, while sorted
     FilterQuery m_filter;
     quint8 m_hiddenKinds = 0; // bit n set when EventKind(n) is hidden
     bool m_retriesHidden = false;

@@ -15,7 +15,7 @@ struct FieldName
 };
 
 // Order is the order the error message and fieldNames() list them in.
-constexpr std::array<FieldName, 15> kFieldNames = { {
+constexpr std::array<FieldName, 20> kFieldNames = { {
     { "kind", Field::Kind },
     { "request", Field::Request },
     { "id", Field::Request },
@@ -31,7 +31,95 @@ constexpr std::array<FieldName, 15> kFieldNames = { {
     { "title", Field::Title },
     { "path", Field::Path },
     { "type", Field::Type },
+    { "escalated", Field::Escalated },
+    { "first_response", Field::FirstResponse },
+    { "assigned", Field::Assignment },
+    { "assignment", Field::Assignment },
+    { "close", Field::Close },
 } };
+
+bool isDuration(Field field)
+{
+    return field == Field::FirstResponse || field == Field::Assignment || field == Field::Close;
+}
+
+// "yes", "no", "true", "false" or a prefix of one, so the filter applies while it is typed.
+std::optional<bool> parseFlag(const QString &value)
+{
+    const QString folded = value.toCaseFolded();
+    for (const char *word : { "yes", "true" }) {
+        if (QLatin1String(word).startsWith(folded))
+            return true;
+    }
+    for (const char *word : { "no", "false" }) {
+        if (QLatin1String(word).startsWith(folded))
+            return false;
+    }
+    return std::nullopt;
+}
+
+struct DurationBound
+{
+    FilterQuery::Compare compare = FilterQuery::Compare::Less;
+    qint64 ms = 0;
+};
+
+// ">30min", "<=1.5h", ">2d": an operator, a number and a unit (s, min, h, d; a few spellings).
+// Returns the error text (without the field) when the value is not one.
+std::optional<DurationBound> parseDurationBound(const QString &value, QString *error)
+{
+    DurationBound bound;
+    qsizetype i = 0;
+    if (value.startsWith(QLatin1String(">="))) {
+        bound.compare = FilterQuery::Compare::GreaterOrEqual;
+        i = 2;
+    } else if (value.startsWith(QLatin1String("<="))) {
+        bound.compare = FilterQuery::Compare::LessOrEqual;
+        i = 2;
+    } else if (value.startsWith(u'>')) {
+        bound.compare = FilterQuery::Compare::Greater;
+        i = 1;
+    } else if (value.startsWith(u'<')) {
+        bound.compare = FilterQuery::Compare::Less;
+        i = 1;
+    } else {
+        *error = QStringLiteral("needs a comparison such as >30min or <2h");
+        return std::nullopt;
+    }
+    const qsizetype numberStart = i;
+    while (i < value.size() && (value.at(i).isDigit() || value.at(i) == u'.'))
+        ++i;
+    bool ok = false;
+    const double number = QStringView(value).mid(numberStart, i - numberStart).toDouble(&ok);
+    if (!ok || number < 0) {
+        *error = QStringLiteral("needs a number after the comparison, such as >30min");
+        return std::nullopt;
+    }
+    const QString unit = value.mid(i).toCaseFolded();
+    struct Unit
+    {
+        const char *names[5];
+        qint64 ms;
+    };
+    static constexpr Unit kUnits[] = {
+        { { "s", "sec", "secs", "second", "seconds" }, 1000 },
+        { { "m", "min", "mins", "minute", "minutes" }, 60 * 1000 },
+        { { "h", "hr", "hrs", "hour", "hours" }, 60 * 60 * 1000 },
+        { { "d", "day", "days", nullptr, nullptr }, 24 * 60 * 60 * 1000 },
+    };
+    for (const Unit &u : kUnits) {
+        for (const char *name : u.names) {
+            if (name && unit == QLatin1String(name)) {
+                const double ms = number * static_cast<double>(u.ms);
+                // Beyond a few thousand years nobody means it; it only has to not overflow.
+                bound.ms = ms > 1e17 ? qint64(1e17) : static_cast<qint64>(ms + 0.5);
+                return bound;
+            }
+        }
+    }
+    *error = QStringLiteral("needs a unit: s, min, h or d");
+    return std::nullopt;
+}
 
 std::optional<Field> fieldFromName(QStringView name)
 {
@@ -152,6 +240,34 @@ FilterQuery FilterQuery::parse(const QString &text)
             query.m_errors << QStringLiteral("\"%1:\" needs a value").arg(name);
             continue;
         }
+        if (*field == Field::Escalated) {
+            const std::optional<bool> flag = parseFlag(value);
+            if (!flag) {
+                query.m_errors << QStringLiteral("\"%1:\" takes yes or no").arg(name);
+                continue;
+            }
+            Term term;
+            term.field = *field;
+            term.negate = negate;
+            term.flag = *flag;
+            query.m_terms.push_back(std::move(term));
+            continue;
+        }
+        if (isDuration(*field)) {
+            QString problem;
+            const std::optional<DurationBound> bound = parseDurationBound(value, &problem);
+            if (!bound) {
+                query.m_errors << QStringLiteral("\"%1:\" %2").arg(name, problem);
+                continue;
+            }
+            Term term;
+            term.field = *field;
+            term.negate = negate;
+            term.compare = bound->compare;
+            term.ms = bound->ms;
+            query.m_terms.push_back(std::move(term));
+            continue;
+        }
         if (*field == Field::Kind) {
             const size_t before = query.m_terms.size();
             query.addTerm(*field, negate, value);
@@ -265,8 +381,63 @@ bool FilterQuery::termMatches(const Term &term, const EventRow &row, const QStri
         return has(row.path);
     case Field::Type:
         return has(row.eventType);
+    case Field::Escalated:
+        return row.escalated == term.flag;
+    case Field::FirstResponse:
+        return term.durationMatches(row.toFirstResponseMs);
+    case Field::Assignment:
+        return term.durationMatches(row.toAssignmentMs);
+    case Field::Close:
+        return term.durationMatches(row.toCloseMs);
     }
     return false;
+}
+
+bool FilterQuery::Term::durationMatches(qint64 durationMs) const
+{
+    if (durationMs < 0)
+        return false;
+    switch (compare) {
+    case Compare::Less:
+        return durationMs < ms;
+    case Compare::LessOrEqual:
+        return durationMs <= ms;
+    case Compare::Greater:
+        return durationMs > ms;
+    case Compare::GreaterOrEqual:
+        return durationMs >= ms;
+    }
+    return false;
+}
+
+bool FilterQuery::implies(const Term &narrow, const Term &broad)
+{
+    if (narrow.field != broad.field || narrow.negate != broad.negate)
+        return false;
+    switch (narrow.field) {
+    case Field::Kind:
+        // Fewer kinds kept, or more kinds excluded.
+        return broad.negate ? (narrow.kindMask & broad.kindMask) == broad.kindMask
+                            : (narrow.kindMask & broad.kindMask) == narrow.kindMask;
+    case Field::Request:
+    case Field::Escalated:
+    case Field::FirstResponse:
+    case Field::Assignment:
+    case Field::Close:
+        return narrow == broad;
+    default:
+        // Containment: a text containing "billing" contains "bill"; a text without "bill" is
+        // without "billing".
+        return broad.negate ? broad.value.contains(narrow.value) : narrow.value.contains(broad.value);
+    }
+}
+
+bool FilterQuery::narrows(const FilterQuery &broader) const
+{
+    return std::all_of(broader.m_terms.cbegin(), broader.m_terms.cend(), [this](const Term &broad) {
+        return std::any_of(
+            m_terms.cbegin(), m_terms.cend(), [&broad](const Term &narrow) { return implies(narrow, broad); });
+    });
 }
 
 bool FilterQuery::operator==(const FilterQuery &other) const

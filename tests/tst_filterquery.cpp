@@ -30,6 +30,7 @@ QList<EventRow> fixtureRows()
     r1.tags = QStringList { QStringLiteral("billing"), QStringLiteral("urgent-fix") };
     r1.path = QStringLiteral("/hooks/thena");
     r1.eventType = QStringLiteral("CREATE");
+    r1.toFirstResponseMs = 5 * 60 * 1000;
     rows << r1;
 
     EventRow r2 = makeRow(
@@ -43,6 +44,9 @@ QList<EventRow> fixtureRows()
     r2.tags = QStringList { QStringLiteral("auth") };
     r2.path = QStringLiteral("/hooks/thena");
     r2.eventType = QStringLiteral("UPDATE");
+    r2.toFirstResponseMs = 2 * 60 * 60 * 1000;
+    r2.toAssignmentMs = 30 * 1000;
+    r2.toCloseMs = 3 * 24 * 60 * 60 * 1000LL;
     rows << r2;
 
     EventRow r3 = makeRow(3, EventKind::Escalated, QStringLiteral("420"), QStringLiteral("Printer jam again"),
@@ -53,6 +57,8 @@ QList<EventRow> fixtureRows()
     r3.team = QStringLiteral("Support EMEA");
     r3.channel = QStringLiteral("cafe");
     r3.path = QStringLiteral("/hooks/other");
+    r3.escalated = true;
+    r3.toAssignmentMs = 90 * 60 * 1000;
     rows << r3;
 
     EventRow r4
@@ -300,6 +306,9 @@ private slots:
     void equality();
     void searchText();
     void randomizedAgainstReference();
+    void narrows_data();
+    void narrows();
+    void narrowingIsSound();
 };
 
 void tst_FilterQuery::matches_data()
@@ -371,6 +380,24 @@ void tst_FilterQuery::matches_data()
     QTest::newRow("exclude quoted field") << QStringLiteral("-customer:\"acme corp\"") << QList<int> { 2, 3, 4, 5 };
     QTest::newRow("exclude and include") << QStringLiteral("printer -status:assigned") << QList<int> { 3 };
     QTest::newRow("hyphen inside a word") << QStringLiteral("acme-support") << QList<int> { 1 };
+
+    QTest::newRow("escalated") << QStringLiteral("escalated:yes") << QList<int> { 3 };
+    QTest::newRow("escalated, no") << QStringLiteral("escalated:no") << QList<int> { 1, 2, 4, 5 };
+    QTest::newRow("escalated, as typed") << QStringLiteral("escalated:y") << QList<int> { 3 };
+    QTest::newRow("escalated, true/false") << QStringLiteral("Escalated:FALSE") << QList<int> { 1, 2, 4, 5 };
+    QTest::newRow("not escalated") << QStringLiteral("-escalated:true") << QList<int> { 1, 2, 4, 5 };
+    QTest::newRow("first response over") << QStringLiteral("first_response:>10min") << QList<int> { 2 };
+    QTest::newRow("first response under") << QStringLiteral("first_response:<1h") << QList<int> { 1 };
+    QTest::newRow("unknown never compares") << QStringLiteral("first_response:>=0s") << QList<int> { 1, 2 };
+    QTest::newRow("excluded comparison keeps unknown")
+        << QStringLiteral("-first_response:>10min") << QList<int> { 1, 3, 4, 5 };
+    QTest::newRow("bound included") << QStringLiteral("assigned:<=30s") << QList<int> { 2 };
+    QTest::newRow("bound excluded") << QStringLiteral("assigned:<30s") << QList<int> {};
+    QTest::newRow("decimal hours") << QStringLiteral("assignment:>=1.5h") << QList<int> { 3 };
+    QTest::newRow("days") << QStringLiteral("close:>2d") << QList<int> { 2 };
+    QTest::newRow("unit spellings") << QStringLiteral(
+        "close:>47hours close:<4days close:>100mins close:>1s close:>1hour")
+                                    << QList<int> { 2 };
 }
 
 void tst_FilterQuery::matches()
@@ -390,7 +417,8 @@ void tst_FilterQuery::errors_data()
     QTest::addColumn<QStringList>("expected");
 
     const QString known = QStringLiteral("kind, request, id, status, urgency, sentiment, customer, team, assignee, "
-                                         "channel, tag, tags, title, path, type");
+                                         "channel, tag, tags, title, path, type, escalated, first_response, "
+                                         "assigned, assignment, close");
     QTest::newRow("unknown field") << QStringLiteral("colour:red")
                                    << QStringList { QStringLiteral("Unknown field \"colour\" — known: ") + known };
     QTest::newRow("unknown field, quoted value") << QStringLiteral(
@@ -417,6 +445,17 @@ void tst_FilterQuery::errors_data()
                                 << QStringList { QStringLiteral("Unknown field \"colour\" — known: ") + known,
                                        QStringLiteral("\"status:\" needs a value") };
     QTest::newRow("no error") << QStringLiteral("kind:esc -status:\"in progress\" printer") << QStringList {};
+    QTest::newRow("escalated, not yes or no")
+        << QStringLiteral("escalated:maybe") << QStringList { QStringLiteral("\"escalated:\" takes yes or no") };
+    QTest::newRow("duration without comparison") << QStringLiteral(
+        "close:1h") << QStringList { QStringLiteral("\"close:\" needs a comparison such as >30min or <2h") };
+    QTest::newRow("duration without unit, as typed") << QStringLiteral(
+        "first_response:>3") << QStringList { QStringLiteral("\"first_response:\" needs a unit: s, min, h or d") };
+    QTest::newRow("duration without number")
+        << QStringLiteral("assigned:>h")
+        << QStringList { QStringLiteral("\"assigned:\" needs a number after the comparison, such as >30min") };
+    QTest::newRow("duration, unknown unit")
+        << QStringLiteral("close:<3weeks") << QStringList { QStringLiteral("\"close:\" needs a unit: s, min, h or d") };
 }
 
 void tst_FilterQuery::errors()
@@ -540,6 +579,73 @@ void tst_FilterQuery::randomizedAgainstReference()
     // Guards against a generator that only ever produces queries matching all or nothing.
     QVERIFY(matched > compared / 20);
     QVERIFY(matched < compared - compared / 20);
+}
+
+void tst_FilterQuery::narrows_data()
+{
+    QTest::addColumn<QString>("narrow");
+    QTest::addColumn<QString>("broad");
+    QTest::addColumn<bool>("expected");
+    QTest::newRow("one more letter") << QStringLiteral("billing") << QStringLiteral("billin") << true;
+    QTest::newRow("anything narrows nothing") << QStringLiteral("-x kind:esc") << QString() << true;
+    QTest::newRow("nothing narrows something") << QString() << QStringLiteral("x") << false;
+    QTest::newRow("a term more") << QStringLiteral("bill team:emea") << QStringLiteral("bill") << true;
+    QTest::newRow("a term less") << QStringLiteral("bill") << QStringLiteral("bill team:emea") << false;
+    QTest::newRow("excluded, shorter") << QStringLiteral("-clo") << QStringLiteral("-closed") << true;
+    QTest::newRow("excluded, longer") << QStringLiteral("-closed") << QStringLiteral("-clo") << false;
+    QTest::newRow("field, longer") << QStringLiteral("team:billing") << QStringLiteral("team:bill") << true;
+    QTest::newRow("other field") << QStringLiteral("title:billing") << QStringLiteral("team:bill") << false;
+    QTest::newRow("request is exact") << QStringLiteral("request:420") << QStringLiteral("request:42") << false;
+    QTest::newRow("kind, not a subset") << QStringLiteral("kind:created") << QStringLiteral("kind:u") << false;
+    QTest::newRow("kind, same kinds") << QStringLiteral("kind:created") << QStringLiteral("kind:c") << true;
+    QTest::newRow("kind, subset") << QStringLiteral("kind:esc") << QStringLiteral("kind:e") << true;
+    QTest::newRow("excluded kind, more") << QStringLiteral("-kind:u") << QStringLiteral("-kind:unknown") << true;
+    QTest::newRow("same comparison") << QStringLiteral("close:>1h x") << QStringLiteral("close:>60min") << true;
+    QTest::newRow("other comparison") << QStringLiteral("close:>2h") << QStringLiteral("close:>1h") << false;
+    QTest::newRow("escalated") << QStringLiteral("escalated:yes a") << QStringLiteral("escalated:y") << true;
+}
+
+void tst_FilterQuery::narrows()
+{
+    QFETCH(QString, narrow);
+    QFETCH(QString, broad);
+    QFETCH(bool, expected);
+    QCOMPARE(FilterQuery::parse(narrow).narrows(FilterQuery::parse(broad)), expected);
+}
+
+// Whenever narrows() says yes, no row matches the narrow query without matching the broad one.
+void tst_FilterQuery::narrowingIsSound()
+{
+    QRandomGenerator rng(20261203);
+    const Vocabulary vocabulary;
+    QList<EventRow> rows;
+    for (int i = 0; i < 200; ++i)
+        rows << randomRow(rng, vocabulary, i + 1);
+    int narrowing = 0;
+    for (int q = 0; q < 1500; ++q) {
+        QStringList parts;
+        const int termCount = rng.bounded(3);
+        for (int t = 0; t < termCount; ++t)
+            parts << termText(randomTerm(rng, vocabulary));
+        const FilterQuery broad = FilterQuery::parse(parts.join(u' '));
+        // Typing on: one more term, or the last one longer or shorter.
+        QStringList more = parts;
+        if (!more.isEmpty() && rng.bounded(2))
+            more.last() = rng.bounded(2) ? more.last() + u'x' : more.last().chopped(1);
+        else
+            more << termText(randomTerm(rng, vocabulary));
+        const FilterQuery narrow = FilterQuery::parse(more.join(u' '));
+        if (!narrow.narrows(broad))
+            continue;
+        ++narrowing;
+        for (const EventRow &row : std::as_const(rows)) {
+            if (narrow.matches(row) && !broad.matches(row))
+                QFAIL(qPrintable(QStringLiteral("\"%1\" narrows \"%2\" but row %3 says otherwise")
+                                     .arg(narrow.text(), broad.text())
+                                     .arg(row.id)));
+        }
+    }
+    QVERIFY(narrowing > 250);
 }
 
 QTEST_GUILESS_MAIN(tst_FilterQuery)
