@@ -27,6 +27,7 @@ QString copyOf(const QString &value)
 
 BenchRowGenerator::BenchRowGenerator(quint64 seed)
     : m_random(seed)
+    , m_timesRandom(seed ^ 0x7469'6d65'7321ULL)
     , m_nextMs(1793491200000) // 2026-11-01T00:00:00Z
 {
     m_statuses = words("OPEN|ASSIGNED|IN_PROGRESS|ON_HOLD|WAITING_ON_CUSTOMER|RESOLVED|CLOSED|NEW");
@@ -154,12 +155,28 @@ EventRow BenchRowGenerator::next()
     default:
         break;
     }
+    deriveTimes(row);
     if (m_random() % 50 == 0 && row.id > 10) {
         row.attempt = 2 + static_cast<qint32>(m_random() % 5);
         row.retryOf = row.id - 1 - static_cast<qint64>(m_random() % 10);
         row.retryGapSeconds = static_cast<qint32>(10 + m_random() % 80);
     }
     return row;
+}
+
+void BenchRowGenerator::deriveTimes(EventRow &row)
+{
+    // Most updates carry a first response, fewer an assignment, a fifth a close; minutes to days.
+    const auto span = [this](qint64 maxMinutes) {
+        return static_cast<qint64>(m_timesRandom() % static_cast<quint64>(maxMinutes * 60)) * 1000;
+    };
+    if (row.kind != EventKind::Created && m_timesRandom() % 10 < 6)
+        row.toFirstResponseMs = span(48 * 60);
+    if (m_timesRandom() % 10 < 4)
+        row.toAssignmentMs = span(6 * 60);
+    if (row.kind != EventKind::Created && m_timesRandom() % 10 < 2)
+        row.toCloseMs = span(14 * 24 * 60);
+    row.escalated = row.kind == EventKind::Escalated || m_timesRandom() % 20 == 0;
 }
 
 QList<EventRow> BenchRowGenerator::next(int count)

@@ -10,7 +10,8 @@
 // Realistic table rows for the benchmarks, in arrival order: ids from 1 up, times 0-400 ms
 // apart, the mix of kinds a busy workspace sends (mostly updates), a few thousand customers,
 // tens of teams, hundreds of assignees and channels, tens of thousands of distinct titles,
-// 0-4 tags, and a few retries. The same seed gives the same rows.
+// 0-4 tags, a few retries, and the derived times a payload gives (first response, assignment,
+// close) for some rows. The same seed gives the same rows.
 //
 // Every string of every row is its own allocation, as if parsed from its own body: a model that
 // interns repeated values shows it in the memory figure, and one that does not is not flattered
@@ -29,7 +30,12 @@ private:
     QString pick(const QStringList &values);
     QString makeTitle();
 
+    void deriveTimes(EventRow &row);
+
     std::mt19937_64 m_random;
+    // The derived times draw from their own stream, so the other columns are the same rows as
+    // before they were added (figures stay comparable with earlier runs).
+    std::mt19937_64 m_timesRandom;
     qint64 m_nextId = 1;
     qint64 m_nextMs;
     qint64 m_nextRequest = 10000;

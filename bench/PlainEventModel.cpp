@@ -23,6 +23,10 @@ void PlainEventModel::setRows(const QList<EventRow> &rows)
         r.replies = row.replies < 0 ? QString() : QString::number(row.replies);
         r.attempt = EventTableModel::formatAttempt(row);
         r.size = EventTableModel::formatSize(row.sizeBytes);
+        r.firstResponse = EventTableModel::formatDuration(row.toFirstResponseMs);
+        r.assignment = EventTableModel::formatDuration(row.toAssignmentMs);
+        r.close = EventTableModel::formatDuration(row.toCloseMs);
+        r.escalated = EventTableModel::formatEscalated(row.escalated);
         m_rows.push_back(std::move(r));
     }
     endResetModel();
@@ -78,6 +82,14 @@ QVariant PlainEventModel::data(const QModelIndex &index, int role) const
         return r.attempt;
     case EventTableModel::SizeColumn:
         return r.size;
+    case EventTableModel::FirstResponseColumn:
+        return r.firstResponse;
+    case EventTableModel::AssignmentColumn:
+        return r.assignment;
+    case EventTableModel::CloseColumn:
+        return r.close;
+    case EventTableModel::EscalatedColumn:
+        return r.escalated;
     default:
         return {};
     }

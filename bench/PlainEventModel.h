@@ -33,6 +33,10 @@ private:
         QString replies;
         QString attempt;
         QString size;
+        QString firstResponse;
+        QString assignment;
+        QString close;
+        QString escalated;
     };
 
     std::vector<Row> m_rows;

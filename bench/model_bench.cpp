@@ -21,6 +21,7 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QTableView>
 #include <functional>
 #include <memory>
@@ -121,9 +122,11 @@ void measureTyped(EventTableModel &model, const QString &prefix, const std::func
 // first sort (by title) is also the state for the 1000-row batches, which come right after it,
 // so a slow model still yields both figures before the time budget runs out: sort by title,
 // filter by -closed, 20 batches of 1000 rows (fewer, at least 3, when they are slow), then the
-// other sorts: received time (descending), customer, and status (few distinct values).
+// other sorts: received time (descending), customer, and status (few distinct values). Then, as
+// details: 5 more batches while the view has thousands of rows selected (selectMany, view only:
+// the model's slower path for a large selection), and a sort by every column.
 void measureSortsAndAppends(EventTableModel &model, BenchRowGenerator &generator, const QString &prefix,
-    const std::function<void()> &settle, BenchResults &out)
+    const std::function<void()> &settle, BenchResults &out, const std::function<void()> &selectMany = {})
 {
     resetState(model, settle);
     qint64 worst = 0;
@@ -163,6 +166,18 @@ void measureSortsAndAppends(EventTableModel &model, BenchRowGenerator &generator
         prefix + QStringLiteral("append1k_median_ms"), ms(static_cast<qint64>(BenchSupport::quantile(batches, 0.5))));
     out.insert(
         prefix + QStringLiteral("append1k_max_ms"), ms(static_cast<qint64>(BenchSupport::quantile(batches, 1.0))));
+    if (selectMany) {
+        selectMany();
+        settle();
+        std::vector<qint64> selected;
+        for (int b = 0; b < 5; ++b) {
+            const QList<EventRow> rows = generator.next(1000);
+            selected.push_back(timeNs([&] { model.appendRows(rows); }));
+            settle();
+        }
+        out.insert(prefix + QStringLiteral("append1k_large_selection_median_ms"),
+            ms(static_cast<qint64>(BenchSupport::quantile(selected, 0.5))));
+    }
     model.setFilter(FilterQuery());
     settle();
 
@@ -171,6 +186,25 @@ void measureSortsAndAppends(EventTableModel &model, BenchRowGenerator &generator
     sortStep("customer", EventTableModel::CustomerColumn, Qt::AscendingOrder);
     sortStep("status", EventTableModel::StatusColumn, Qt::AscendingOrder);
     out.insert(prefix + QStringLiteral("sorts_skipped"), skipped);
+
+    // Every column once, ascending (a detail: "sort by any column"); skipped when sorts are slow.
+    if (spent <= seconds(10)) {
+        out.step(prefix + QStringLiteral("sort by every column"));
+        qint64 everyWorst = 0;
+        QString everyWorstName;
+        for (int column = 0; column < EventTableModel::ColumnCount; ++column) {
+            model.sort(-1);
+            settle();
+            const qint64 ns = timeNs([&] { model.sort(column, Qt::AscendingOrder); });
+            settle();
+            if (ns > everyWorst) {
+                everyWorst = ns;
+                everyWorstName = EventTableModel::columnName(static_cast<EventTableModel::Column>(column));
+            }
+        }
+        out.insert(prefix + QStringLiteral("sort_every_column_worst_ms"), ms(everyWorst));
+        out.insert(prefix + QStringLiteral("sort_every_column_worst"), everyWorstName);
+    }
     resetState(model, settle);
 }
 
@@ -328,7 +362,12 @@ int main(int argc, char *argv[])
         const QString prefix = QStringLiteral("view_");
         out.step(QStringLiteral("view attached: filter as typed"));
         measureTyped(model, prefix, settle, out);
-        measureSortsAndAppends(model, generator, prefix, settle, out);
+        // A block of a few thousand rows selected, as before a bulk export or delete.
+        const auto selectMany = [&view, &model] {
+            view.selectionModel()->select(QItemSelection(model.index(100, 0), model.index(5099, 0)),
+                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        };
+        measureSortsAndAppends(model, generator, prefix, settle, out, selectMany);
         out.step(QStringLiteral("view attached: filter, final queries"));
         measureFilters(model, prefix, settle, out);
         view.setModel(nullptr);
