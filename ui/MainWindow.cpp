@@ -228,9 +228,17 @@ void MainWindow::buildLayout()
         { EventTableModel::RepliesColumn, 60 },
         { EventTableModel::AttemptColumn, 80 },
         { EventTableModel::SizeColumn, 70 },
+        { EventTableModel::FirstResponseColumn, 100 },
+        { EventTableModel::AssignmentColumn, 100 },
+        { EventTableModel::CloseColumn, 100 },
+        { EventTableModel::EscalatedColumn, 70 },
     };
     for (const auto &[column, width] : widths)
         m_table->setColumnWidth(column, width);
+    // Rarely useful at a glance: one payload knows its assignment time only when it was assigned
+    // at creation, and the Kind column and the row tint already mark escalations.
+    m_table->setColumnHidden(EventTableModel::AssignmentColumn, true);
+    m_table->setColumnHidden(EventTableModel::EscalatedColumn, true);
     connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QTableView::customContextMenuRequested, this, &MainWindow::showTableMenu);
@@ -381,8 +389,15 @@ void MainWindow::restoreLayout()
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     const QByteArray header = settings.value(QStringLiteral("window/tableHeader")).toByteArray();
-    if (!header.isEmpty())
+    if (!header.isEmpty()) {
         m_table->horizontalHeader()->restoreState(header);
+        // A layout saved before the derived-time columns existed shows them, visible, at the end;
+        // keep the two that start hidden hidden.
+        if (settings.value(QStringLiteral("window/tableColumns"), 15).toInt() < EventTableModel::ColumnCount) {
+            m_table->setColumnHidden(EventTableModel::AssignmentColumn, true);
+            m_table->setColumnHidden(EventTableModel::EscalatedColumn, true);
+        }
+    }
     m_rememberSecret = settings.value(kRememberSecretKey, false).toBool();
 }
 
@@ -391,6 +406,7 @@ void MainWindow::saveLayout() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/tableColumns"), int(EventTableModel::ColumnCount));
     settings.setValue(QStringLiteral("window/tableHeader"), m_table->horizontalHeader()->saveState());
 }
 
@@ -737,7 +753,7 @@ void MainWindow::onCurrentRowChanged()
         m_details->clearEvent();
         return;
     }
-    const qint64 id = m_model->rowAt(current.row()).id;
+    const qint64 id = m_model->idAt(current.row());
     if (id == m_wantedEventId)
         return;
     m_wantedEventId = id;
@@ -779,7 +795,7 @@ QList<qint64> MainWindow::selectedEventIds() const
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     ids.reserve(rows.size());
     for (const QModelIndex &index : rows)
-        ids.append(m_model->rowAt(index.row()).id);
+        ids.append(m_model->idAt(index.row()));
     std::sort(ids.begin(), ids.end());
     return ids;
 }
@@ -1144,7 +1160,7 @@ void MainWindow::showTableMenu(const QPoint &pos)
     const QModelIndex index = m_table->indexAt(pos);
     if (!index.isValid())
         return;
-    const EventRow &row = m_model->rowAt(index.row());
+    const EventRow row = m_model->rowAt(index.row());
     QMenu menu(this);
     QAction *follow = menu.addAction(
         QStringLiteral("Follow Request %1").arg(row.requestId), this, &MainWindow::followSelectedRequest);
