@@ -1,4 +1,5 @@
 #include "EventStore.h"
+#include "HeadlessInspector.h"
 
 #include <QFile>
 #include <QHash>
@@ -33,107 +34,14 @@ QByteArray readSample(const QString &name)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// The shared samples in turn, each with an identity of its own so no two bodies are alike.
+using FloodSupport::postRequest;
+using FloodSupport::takeResponse;
+using Inspector = HeadlessInspector;
+
 std::vector<QByteArray> makeBodies(int count)
 {
-    const QStringList names = { QStringLiteral("request-created.json"), QStringLiteral("request-updated.json"),
-        QStringLiteral("request-escalated.json"), QStringLiteral("platform-ticket-created.json") };
-    QList<QJsonObject> samples;
-    for (const QString &name : names)
-        samples.append(QJsonDocument::fromJson(readSample(name)).object());
-
-    std::vector<QByteArray> bodies;
-    bodies.reserve(static_cast<size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        QJsonObject object = samples.at(i % samples.size());
-        const QString identity = QStringLiteral("crash-%1").arg(i);
-        if (object.contains(QLatin1String("eventId"))) {
-            object.insert(QLatin1String("eventId"), identity);
-            QJsonObject payload = object.value(QLatin1String("payload")).toObject();
-            QJsonObject ticket = payload.value(QLatin1String("ticket")).toObject();
-            ticket.insert(QLatin1String("ticketId"), identity); // shown as the request id
-            payload.insert(QLatin1String("ticket"), ticket);
-            object.insert(QLatin1String("payload"), payload);
-        } else {
-            QJsonObject request = object.value(QLatin1String("request")).toObject();
-            request.insert(QLatin1String("requestId"), identity);
-            object.insert(QLatin1String("request"), request);
-        }
-        // Indented for half of them: the file must keep the bytes, not an equivalent JSON.
-        bodies.push_back(QJsonDocument(object).toJson(i % 2 ? QJsonDocument::Compact : QJsonDocument::Indented));
-    }
-    return bodies;
+    return FloodSupport::variedBodies(QStringLiteral("crash"), count);
 }
-
-QByteArray postRequest(const QByteArray &body)
-{
-    return QByteArrayLiteral("POST /hooks/thena HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                             "Content-Length: ")
-        + QByteArray::number(body.size()) + QByteArrayLiteral("\r\n\r\n") + body;
-}
-
-// Splits one response with a Content-Length off the front of `buffer`.
-bool takeResponse(QByteArray &buffer, int &status, QByteArray &body)
-{
-    const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
-    if (headEnd < 0)
-        return false;
-    const QByteArray head = buffer.left(headEnd);
-    qsizetype length = 0;
-    const QList<QByteArray> lines = head.split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.toLower().startsWith("content-length:"))
-            length = line.mid(15).trimmed().toLongLong();
-    }
-    if (buffer.size() < headEnd + 4 + length)
-        return false;
-    status = head.mid(9, 3).toInt();
-    body = buffer.mid(headEnd + 4, length);
-    buffer.remove(0, headEnd + 4 + length);
-    return true;
-}
-
-// The executable in headless mode, on a free port, storing into `storePath`.
-class Inspector
-{
-public:
-    bool start(const QString &storePath)
-    {
-        m_process.setProgram(QStringLiteral(THENA_INSPECTOR_BIN));
-        m_process.setArguments({ QStringLiteral("--headless"), QStringLiteral("--listen"),
-            QStringLiteral("127.0.0.1:0"), QStringLiteral("--store"), storePath });
-        // Nobody reads the event lines: a full pipe must not slow the child down.
-        m_process.setStandardOutputFile(QProcess::nullDevice());
-        m_process.start();
-        if (!m_process.waitForStarted(kWaitMs))
-            return false;
-        const bool up = QTest::qWaitFor(
-            [this] {
-                m_stderr += m_process.readAllStandardError();
-                const qsizetype at = m_stderr.indexOf("listening on ");
-                return (at >= 0 && m_stderr.indexOf('\n', at) > 0) || m_process.state() == QProcess::NotRunning;
-            },
-            kWaitMs);
-        if (!up || m_process.state() == QProcess::NotRunning)
-            return false;
-        const qsizetype from = m_stderr.indexOf("listening on ") + 13;
-        m_url = QUrl(QString::fromUtf8(m_stderr.mid(from, m_stderr.indexOf('\n', from) - from)));
-        return m_url.port() > 0;
-    }
-
-    QProcess &process() { return m_process; }
-    QUrl url() const { return m_url; }
-    QByteArray standardError()
-    {
-        m_stderr += m_process.readAllStandardError();
-        return m_stderr;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_stderr;
-    QUrl m_url;
-};
 
 // A keep-alive connection that keeps up to kWindow requests in flight and matches each answer
 // to its request by order.

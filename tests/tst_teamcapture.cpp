@@ -1,4 +1,5 @@
 #include "EventStore.h"
+#include "HeadlessInspector.h"
 #include "PgTestSupport.h"
 #include "StoreReader.h"
 #include "TestSupport.h"
@@ -32,110 +33,14 @@ constexpr int kConnectionsPerReceiver = 4;
 constexpr int kWindow = 16; // pipelined requests in flight per connection
 constexpr int kRetryDelayMs = 100; // Thena waits longer; the test only needs "later"
 
-// The samples in turn, each with an identity of its own ("team-N" as the request id).
+using FloodSupport::postRequest;
+using FloodSupport::takeResponse;
+using Receiver = HeadlessInspector;
+
 std::vector<QByteArray> makeBodies(int count)
 {
-    QList<QJsonObject> samples;
-    const QStringList names = TestSupport::sampleNames();
-    for (const QString &name : names)
-        samples.append(QJsonDocument::fromJson(TestSupport::sample(name)).object());
-    std::vector<QByteArray> bodies;
-    for (int i = 0; i < count; ++i) {
-        QJsonObject object = samples.at(i % samples.size());
-        const QString identity = QStringLiteral("team-%1").arg(i);
-        if (object.contains(QLatin1String("eventId"))) {
-            object.insert(QLatin1String("eventId"), identity);
-            QJsonObject payload = object.value(QLatin1String("payload")).toObject();
-            QJsonObject ticket = payload.value(QLatin1String("ticket")).toObject();
-            ticket.insert(QLatin1String("ticketId"), identity);
-            payload.insert(QLatin1String("ticket"), ticket);
-            object.insert(QLatin1String("payload"), payload);
-        } else {
-            QJsonObject request = object.value(QLatin1String("request")).toObject();
-            request.insert(QLatin1String("requestId"), identity);
-            object.insert(QLatin1String("request"), request);
-        }
-        bodies.push_back(QJsonDocument(object).toJson(i % 2 ? QJsonDocument::Compact : QJsonDocument::Indented));
-    }
-    return bodies;
+    return FloodSupport::variedBodies(QStringLiteral("team"), count);
 }
-
-QByteArray postRequest(const QByteArray &body)
-{
-    return QByteArrayLiteral("POST /hooks/thena HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                             "Content-Length: ")
-        + QByteArray::number(body.size()) + QByteArrayLiteral("\r\n\r\n") + body;
-}
-
-// Splits one response with a Content-Length off the front of `buffer`.
-bool takeResponse(QByteArray &buffer, int &status, QByteArray &body)
-{
-    const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
-    if (headEnd < 0)
-        return false;
-    const QByteArray head = buffer.left(headEnd);
-    qsizetype length = 0;
-    const QList<QByteArray> lines = head.split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.toLower().startsWith("content-length:"))
-            length = line.mid(15).trimmed().toLongLong();
-    }
-    if (buffer.size() < headEnd + 4 + length)
-        return false;
-    status = head.mid(9, 3).toInt();
-    body = buffer.mid(headEnd + 4, length);
-    buffer.remove(0, headEnd + 4 + length);
-    return true;
-}
-
-// The real executable, headless, on a free port, storing into a PostgreSQL location. The
-// password reaches it through PGPASSWORD in the environment, never its command line.
-class Receiver
-{
-public:
-    bool start(const QString &location)
-    {
-        m_process.setProgram(QStringLiteral(THENA_INSPECTOR_BIN));
-        m_process.setArguments({ QStringLiteral("--headless"), QStringLiteral("--listen"),
-            QStringLiteral("127.0.0.1:0"), QStringLiteral("--store"), location });
-        m_process.setStandardOutputFile(QProcess::nullDevice());
-        m_process.start();
-        if (!m_process.waitForStarted(kWaitMs))
-            return false;
-        const bool up = QTest::qWaitFor(
-            [this] {
-                m_stderr += m_process.readAllStandardError();
-                const qsizetype at = m_stderr.indexOf("listening on ");
-                return (at >= 0 && m_stderr.indexOf('\n', at) > 0) || m_process.state() == QProcess::NotRunning;
-            },
-            kWaitMs);
-        // Storing in the database, not in memory after a refusal.
-        if (!up || m_process.state() == QProcess::NotRunning || !m_stderr.contains("storing events in"))
-            return false;
-        const qsizetype from = m_stderr.indexOf("listening on ") + 13;
-        m_url = QUrl(QString::fromUtf8(m_stderr.mid(from, m_stderr.indexOf('\n', from) - from)));
-        return m_url.port() > 0;
-    }
-
-    bool stop()
-    {
-        m_process.terminate();
-        return m_process.waitForFinished(kWaitMs) && m_process.exitStatus() == QProcess::NormalExit
-            && m_process.exitCode() == 0;
-    }
-
-    quint16 port() const { return quint16(m_url.port()); }
-    QByteArray standardError()
-    {
-        m_stderr += m_process.readAllStandardError();
-        return m_stderr;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_stderr;
-    QUrl m_url;
-};
 
 // One POST and its answer on a connection of its own.
 QJsonObject postOnce(quint16 port, const QByteArray &body, int *status)

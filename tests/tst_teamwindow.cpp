@@ -1,5 +1,6 @@
 #include "CaptureService.h"
 #include "EventTableModel.h"
+#include "HeadlessInspector.h"
 #include "MainWindow.h"
 #include "PgTestSupport.h"
 #include "TestSupport.h"
@@ -9,7 +10,6 @@
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTest>
@@ -67,25 +67,9 @@ private slots:
         const QString location = PgTest::location(m_schema);
 
         // A receiver on a server somewhere: the real executable, headless.
-        QProcess receiver;
-        receiver.setProgram(QStringLiteral(THENA_INSPECTOR_BIN));
-        receiver.setArguments({ QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-            QStringLiteral("--store"), location });
-        receiver.setStandardOutputFile(QProcess::nullDevice());
-        receiver.start();
-        QVERIFY(receiver.waitForStarted(kWaitMs));
-        QByteArray receiverLog;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                receiverLog += receiver.readAllStandardError();
-                const qsizetype at = receiverLog.indexOf("listening on ");
-                return (at >= 0 && receiverLog.indexOf('\n', at) > 0) || receiver.state() == QProcess::NotRunning;
-            },
-            kWaitMs));
-        QVERIFY2(receiverLog.contains("storing events in"), receiverLog.constData());
-        const qsizetype from = receiverLog.indexOf("listening on ") + 13;
-        const QUrl receiverUrl(QString::fromUtf8(receiverLog.mid(from, receiverLog.indexOf('\n', from) - from)));
-        QVERIFY(receiverUrl.port() > 0);
+        HeadlessInspector receiver;
+        QVERIFY2(receiver.start(location), receiver.standardError().constData());
+        const QUrl receiverUrl = receiver.url();
 
         // Something already in the database before the window opens: the window loads it.
         QCOMPARE(post(receiverUrl, TestSupport::sample("request-created.json")), 200);
@@ -131,10 +115,7 @@ private slots:
         window.setPaused(false);
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 4, kWaitMs);
 
-        receiver.terminate();
-        QVERIFY(receiver.waitForFinished(kWaitMs));
-        QCOMPARE(receiver.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(receiver.exitCode(), 0);
+        QVERIFY2(receiver.stop(), receiver.standardError().constData());
     }
 };
 
