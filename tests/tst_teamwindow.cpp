@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "PgTestSupport.h"
 #include "TestSupport.h"
+#include "TrayController.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -114,6 +115,16 @@ private slots:
         QCOMPARE(window.model()->totalCount(), 3);
         window.setPaused(false);
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 4, kWaitMs);
+
+        // Alerts and the unread count follow every receiver, and our own events count once.
+        window.hide();
+        TrayController *tray = window.trayController();
+        const int unreadBefore = tray->unreadCount();
+        QCOMPARE(post(receiverUrl, TestSupport::sample("request-escalated.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(tray->unreadCount(), unreadBefore + 1, kWaitMs);
+        QCOMPARE(post(window.listenUrl(), TestSupport::sample("request-created.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 6, kWaitMs);
+        QCOMPARE(tray->unreadCount(), unreadBefore + 2);
 
         QVERIFY2(receiver.stop(), receiver.standardError().constData());
     }

@@ -122,7 +122,11 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
             + message);
     });
     m_tray->setWindow(this);
-    connect(m_service, &CaptureService::eventsCaptured, m_tray, &TrayController::onEventsCaptured);
+    // In a team capture every receiver's rows, ours too, reach the tray through onRowsArrived().
+    connect(m_service, &CaptureService::eventsCaptured, m_tray, [this](const QList<CapturedEvent> &batch) {
+        if (!m_teamMode)
+            m_tray->onEventsCaptured(batch);
+    });
     connect(m_tray, &TrayController::eventActivated, this, &MainWindow::selectEventId);
     connect(m_tray, &TrayController::alertRulesRequested, this, &MainWindow::openAlertRules);
     connect(m_tray, &TrayController::quitRequested, qApp, &QCoreApplication::quit);
@@ -544,6 +548,7 @@ void MainWindow::onHistoryLoaded()
 
 void MainWindow::onRowsArrived(const QList<EventRow> &rows)
 {
+    m_tray->addEvents(rows); // alerts and unread count do not wait for a paused view
     if (m_paused) {
         m_heldRows += rows;
         m_pausedLabel->setText(QStringLiteral("Paused: %1 held").arg(m_heldRows.size()));
