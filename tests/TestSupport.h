@@ -3,6 +3,8 @@
 // Helpers shared by the tests: the sample payloads and the JSON type-mangler. Header-only, so
 // every tst_*.cpp stays one self-contained executable.
 
+#include "EventRow.h"
+
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
@@ -101,6 +103,37 @@ inline void forEachMangled(const QJsonValue &root, const QList<QJsonValue> &repl
             });
         }
     }
+}
+
+// Every column of two rows, one QCOMPARE each so a failure names the field (the store tests:
+// what was written is what is read back).
+inline void compareRows(const EventRow &a, const EventRow &b)
+{
+    QCOMPARE(a.id, b.id);
+    QCOMPARE(a.receivedMs, b.receivedMs);
+    QCOMPARE(a.kind, b.kind);
+    QCOMPARE(a.valid, b.valid);
+    QCOMPARE(a.attempt, b.attempt);
+    QCOMPARE(a.retryOf, b.retryOf);
+    QCOMPARE(a.retryGapSeconds, b.retryGapSeconds);
+    QCOMPARE(a.replies, b.replies);
+    QCOMPARE(a.sizeBytes, b.sizeBytes);
+    QCOMPARE(a.requestId, b.requestId);
+    QCOMPARE(a.title, b.title);
+    QCOMPARE(a.status, b.status);
+    QCOMPARE(a.urgency, b.urgency);
+    QCOMPARE(a.sentiment, b.sentiment);
+    QCOMPARE(a.customer, b.customer);
+    QCOMPARE(a.team, b.team);
+    QCOMPARE(a.assignee, b.assignee);
+    QCOMPARE(a.channel, b.channel);
+    QCOMPARE(a.tags, b.tags);
+    QCOMPARE(a.path, b.path);
+    QCOMPARE(a.eventType, b.eventType);
+    QCOMPARE(a.toFirstResponseMs, b.toFirstResponseMs);
+    QCOMPARE(a.toAssignmentMs, b.toAssignmentMs);
+    QCOMPARE(a.toCloseMs, b.toCloseMs);
+    QCOMPARE(a.escalated, b.escalated);
 }
 
 } // namespace TestSupport

@@ -177,6 +177,24 @@ QHash<qint64, CapturedEvent> byId(const QList<CapturedEvent> &events)
     return hash;
 }
 
+// Where an exporter reads the bodies: a capture file in `dir` holding the events, or memory. Empty
+// when the file could not be written, with the reason in *error.
+EventExporter::BodySourceFactory bodySourceFor(
+    const QList<CapturedEvent> &events, bool fromStore, const QTemporaryDir &dir, QString *error)
+{
+    if (!fromStore) {
+        const QHash<qint64, CapturedEvent> snapshot = byId(events);
+        return [snapshot] { return std::make_unique<MemoryBodySource>(snapshot); };
+    }
+    const QString storePath = dir.filePath(QStringLiteral("capture.sqlite"));
+    EventStore store;
+    if (!store.open(storePath) || !store.insert(events)) {
+        *error = store.errorString();
+        return {};
+    }
+    return [storePath] { return std::make_unique<StoreBodySource>(storePath); };
+}
+
 void compareEvents(const CapturedEvent &a, const CapturedEvent &b)
 {
     QCOMPARE(a.row.id, b.row.id);
@@ -663,17 +681,9 @@ private slots:
         events.append(empty);
 
         QTemporaryDir dir;
-        EventExporter::BodySourceFactory factory;
-        if (fromStore) {
-            const QString storePath = dir.filePath(QStringLiteral("capture.sqlite"));
-            EventStore store;
-            QVERIFY2(store.open(storePath), qPrintable(store.errorString()));
-            QVERIFY2(store.insert(events), qPrintable(store.errorString()));
-            factory = [storePath] { return std::make_unique<StoreBodySource>(storePath); };
-        } else {
-            const QHash<qint64, CapturedEvent> snapshot = byId(events);
-            factory = [snapshot] { return std::make_unique<MemoryBodySource>(snapshot); };
-        }
+        QString storeError;
+        const EventExporter::BodySourceFactory factory = bodySourceFor(events, fromStore, dir, &storeError);
+        QVERIFY2(factory, qPrintable(storeError));
 
         const QString path = dir.filePath(QStringLiteral("events.jsonl"));
         EventExporter exporter;
@@ -733,17 +743,9 @@ private slots:
         events.append(binary);
 
         QTemporaryDir dir;
-        EventExporter::BodySourceFactory factory;
-        if (fromStore) {
-            const QString storePath = dir.filePath(QStringLiteral("capture.sqlite"));
-            EventStore store;
-            QVERIFY2(store.open(storePath), qPrintable(store.errorString()));
-            QVERIFY2(store.insert(events), qPrintable(store.errorString()));
-            factory = [storePath] { return std::make_unique<StoreBodySource>(storePath); };
-        } else {
-            const QHash<qint64, CapturedEvent> snapshot = byId(events);
-            factory = [snapshot] { return std::make_unique<MemoryBodySource>(snapshot); };
-        }
+        QString storeError;
+        const EventExporter::BodySourceFactory factory = bodySourceFor(events, fromStore, dir, &storeError);
+        QVERIFY2(factory, qPrintable(storeError));
 
         const QString path = dir.filePath(QStringLiteral("events.out"));
         EventExporter exporter;

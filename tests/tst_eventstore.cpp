@@ -51,35 +51,6 @@ CapturedEvent makeEvent(qint64 id, qint64 receivedMs, const QByteArray &body = {
     return event;
 }
 
-void compareRows(const EventRow &a, const EventRow &b)
-{
-    QCOMPARE(a.id, b.id);
-    QCOMPARE(a.receivedMs, b.receivedMs);
-    QCOMPARE(a.kind, b.kind);
-    QCOMPARE(a.valid, b.valid);
-    QCOMPARE(a.attempt, b.attempt);
-    QCOMPARE(a.retryOf, b.retryOf);
-    QCOMPARE(a.retryGapSeconds, b.retryGapSeconds);
-    QCOMPARE(a.replies, b.replies);
-    QCOMPARE(a.sizeBytes, b.sizeBytes);
-    QCOMPARE(a.requestId, b.requestId);
-    QCOMPARE(a.title, b.title);
-    QCOMPARE(a.status, b.status);
-    QCOMPARE(a.urgency, b.urgency);
-    QCOMPARE(a.sentiment, b.sentiment);
-    QCOMPARE(a.customer, b.customer);
-    QCOMPARE(a.team, b.team);
-    QCOMPARE(a.assignee, b.assignee);
-    QCOMPARE(a.channel, b.channel);
-    QCOMPARE(a.tags, b.tags);
-    QCOMPARE(a.path, b.path);
-    QCOMPARE(a.eventType, b.eventType);
-    QCOMPARE(a.toFirstResponseMs, b.toFirstResponseMs);
-    QCOMPARE(a.toAssignmentMs, b.toAssignmentMs);
-    QCOMPARE(a.toCloseMs, b.toCloseMs);
-    QCOMPARE(a.escalated, b.escalated);
-}
-
 QByteArray fileBytes(const QString &path)
 {
     QFile file(path);
@@ -184,7 +155,7 @@ private slots:
         const QList<EventRow> all = store.loadRowsAfter(0, 1000);
         QCOMPARE(all.size(), 50);
         for (int i = 0; i < all.size(); ++i)
-            compareRows(all[i], events[i].row);
+            TestSupport::compareRows(all[i], events[i].row);
 
         const QList<EventRow> newest = store.loadRows(0, 10);
         QCOMPARE(newest.size(), 10);
@@ -497,7 +468,7 @@ private slots:
             // A migrated capture takes new events with every column.
             CapturedEvent next = makeEvent(100, 1800000000000);
             QVERIFY2(store.insert({ next }), qPrintable(store.errorString()));
-            compareRows(store.loadEvent(100)->row, next.row);
+            TestSupport::compareRows(store.loadEvent(100)->row, next.row);
         }
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
         db.setDatabaseName(path);

@@ -63,30 +63,6 @@ QList<CapturedEvent> makeEvents(qint64 firstId, int count)
     return events;
 }
 
-void compareRows(const EventRow &a, const EventRow &b)
-{
-    QCOMPARE(a.id, b.id);
-    QCOMPARE(a.receivedMs, b.receivedMs);
-    QCOMPARE(a.kind, b.kind);
-    QCOMPARE(a.valid, b.valid);
-    QCOMPARE(a.attempt, b.attempt);
-    QCOMPARE(a.retryOf, b.retryOf);
-    QCOMPARE(a.retryGapSeconds, b.retryGapSeconds);
-    QCOMPARE(a.replies, b.replies);
-    QCOMPARE(a.sizeBytes, b.sizeBytes);
-    QCOMPARE(a.toFirstResponseMs, b.toFirstResponseMs);
-    QCOMPARE(a.toAssignmentMs, b.toAssignmentMs);
-    QCOMPARE(a.toCloseMs, b.toCloseMs);
-    QCOMPARE(a.escalated, b.escalated);
-    QCOMPARE(a.requestId, b.requestId);
-    QCOMPARE(a.title, b.title);
-    QCOMPARE(a.status, b.status);
-    QCOMPARE(a.customer, b.customer);
-    QCOMPARE(a.tags, b.tags);
-    QCOMPARE(a.path, b.path);
-    QCOMPARE(a.eventType, b.eventType);
-}
-
 QList<qint64> idsOf(const QList<EventRow> &rows)
 {
     QList<qint64> ids;
@@ -210,7 +186,7 @@ void TestPostgresStore::roundTripIsByteIdentical()
     QCOMPARE(loaded->method, event.method);
     QCOMPARE(loaded->remoteAddress, event.remoteAddress);
     QCOMPARE(loaded->errorOffset, -1);
-    compareRows(loaded->row, event.row);
+    TestSupport::compareRows(loaded->row, event.row);
     const std::optional<CapturedEvent> invalid = [&] {
         CapturedEvent bad = makeEvent(7);
         store.insert({ bad });
@@ -464,7 +440,7 @@ void TestPostgresStore::copiesToSqliteFile()
     QVERIFY(!copy.dialect().isPostgreSql());
     QCOMPARE(copy.count(), 1500);
     QCOMPARE(copy.loadEvent(4)->body, events[3].body);
-    compareRows(copy.loadEvent(1500)->row, events.last().row);
+    TestSupport::compareRows(copy.loadEvent(1500)->row, events.last().row);
 }
 
 void TestPostgresStore::lostConnectionIsDetectedAndReconnects()
