@@ -187,14 +187,7 @@ void EventAggregator::removeIds(const QSet<qint64> &ids)
         return;
     m_rows.erase(removed, m_rows.end());
     // Renumber from what is left, so a spelling seen only in deleted rows no longer labels a value.
-    m_indexOfId.clear();
-    m_requestIds.clear();
-    m_ticketIds.clear();
-    m_requestCount = 0;
-    m_urgencies.clear();
-    m_sentiments.clear();
-    m_teams.clear();
-    m_customers.clear();
+    clearIndexes();
     for (size_t i = 0; i < m_rows.size(); ++i) {
         Entry &entry = m_rows[i];
         m_indexOfId.insert(entry.row.id, static_cast<int>(i));
@@ -209,9 +202,8 @@ void EventAggregator::removeIds(const QSet<qint64> &ids)
     reaggregate();
 }
 
-void EventAggregator::clear()
+void EventAggregator::clearIndexes()
 {
-    m_rows.clear();
     m_indexOfId.clear();
     m_requestIds.clear();
     m_ticketIds.clear();
@@ -220,6 +212,12 @@ void EventAggregator::clear()
     m_sentiments.clear();
     m_teams.clear();
     m_customers.clear();
+}
+
+void EventAggregator::clear()
+{
+    m_rows.clear();
+    clearIndexes();
     m_rejectedMinutes.clear();
     m_rejectedTotal = 0;
     resetAggregates();

@@ -107,6 +107,8 @@ private:
     bool accepts(Entry &entry) const;
     void add(int index);
     void reaggregate();
+    // Forgets every id index and interned value; the rows themselves stay.
+    void clearIndexes();
     void resetAggregates();
     int internRequest(const EventRow &row);
     static void increment(std::vector<int> &counts, int group);
