@@ -11,8 +11,11 @@
 #include <QSqlError>
 #include <QSqlField>
 #include <QSqlQuery>
+#include <QStringEncoder>
 #include <QVariant>
+#include <cstring>
 #include <iterator>
+#include <sqlite3.h>
 
 namespace {
 QAtomicInteger<quint64> g_connectionCounter;
@@ -150,7 +153,155 @@ bool isPasswordRefusal(const QString &detail)
 }
 
 const QLatin1String kPasswordHint("set THENA_INSPECTOR_DB_PASSWORD or PGPASSWORD, or enter it when asked");
+
+// Binds one statement's parameters in order, each value as QSQLITE bound it before: integers
+// and bools as integers, a null QString or QByteArray as NULL, other strings as UTF-8 text
+// (U+0000 included), byte arrays as blobs. Texts are converted into the caller's buffer, which
+// must hold them all (3 bytes per UTF-16 unit) and outlive the statement's next step. Keeps the
+// first error.
+class SqliteBinder
+{
+public:
+    SqliteBinder(sqlite3_stmt *stmt, QStringEncoder &utf8, char *out)
+        : m_stmt(stmt)
+        , m_utf8(utf8)
+        , m_out(out)
+    { }
+
+    void integer(qint64 value)
+    {
+        if (m_rc == SQLITE_OK)
+            m_rc = sqlite3_bind_int64(m_stmt, ++m_index, value);
+    }
+
+    void text(const QString &value)
+    {
+        if (m_rc != SQLITE_OK)
+            return;
+        if (value.isNull()) {
+            m_rc = sqlite3_bind_null(m_stmt, ++m_index);
+            return;
+        }
+        char *const start = m_out;
+        m_out = m_utf8.appendToBuffer(m_out, value);
+        bindText(start);
+    }
+
+    // As joinTags() gives them: the tags joined by U+001F, NULL when that is empty.
+    void tags(const QStringList &tags)
+    {
+        if (m_rc != SQLITE_OK)
+            return;
+        char *const start = m_out;
+        for (qsizetype i = 0; i < tags.size(); ++i) {
+            if (i > 0)
+                *m_out++ = char(kTagSeparator.unicode());
+            m_out = m_utf8.appendToBuffer(m_out, tags.at(i));
+        }
+        if (m_out == start) {
+            m_rc = sqlite3_bind_null(m_stmt, ++m_index);
+            return;
+        }
+        bindText(start);
+    }
+
+    // EventStore::encodeHeaders() written into the buffer: NULL when there are none.
+    void headers(const HttpHeaders &headers)
+    {
+        if (m_rc != SQLITE_OK)
+            return;
+        if (headers.isEmpty()) {
+            m_rc = sqlite3_bind_null(m_stmt, ++m_index);
+            return;
+        }
+        char *const start = m_out;
+        const auto append = [this](const char *data, qsizetype size) {
+            memcpy(m_out, data, size_t(size));
+            m_out += size;
+        };
+        for (const auto &[name, value] : headers) {
+            append(name.constData(), name.size());
+            append(": ", 2);
+            append(value.constData(), value.size());
+            append("\r\n", 2);
+        }
+        m_rc = sqlite3_bind_blob64(m_stmt, ++m_index, start, sqlite3_uint64(m_out - start), SQLITE_STATIC);
+    }
+
+    // The array stays where it is: it outlives the statement's step.
+    void blob(const QByteArray &value)
+    {
+        if (m_rc != SQLITE_OK)
+            return;
+        if (value.isNull()) {
+            m_rc = sqlite3_bind_null(m_stmt, ++m_index);
+            return;
+        }
+        // A null pointer would bind NULL: an empty array is an empty blob, as before.
+        const char *data = value.constData() ? value.constData() : "";
+        m_rc = sqlite3_bind_blob64(m_stmt, ++m_index, data, sqlite3_uint64(value.size()), SQLITE_STATIC);
+    }
+
+    int rc() const { return m_rc; }
+    char *end() const { return m_out; }
+
+private:
+    void bindText(const char *start)
+    {
+        // The buffer is never empty, so start is not null even for "" (which stays '', not NULL).
+        m_rc = sqlite3_bind_text64(m_stmt, ++m_index, start, sqlite3_uint64(m_out - start), SQLITE_STATIC, SQLITE_UTF8);
+    }
+
+    sqlite3_stmt *m_stmt;
+    QStringEncoder &m_utf8;
+    char *m_out;
+    int m_index = 0;
+    int m_rc = SQLITE_OK;
+};
 } // namespace
+
+// What insertSqlite() keeps between groups: its statements, prepared once on the connection's
+// sqlite3 handle (the one QSQLITE opened), and its scratch buffer.
+struct EventStore::SqliteInsert
+{
+    sqlite3 *db = nullptr;
+    sqlite3_stmt *row = nullptr;
+    sqlite3_stmt *body = nullptr;
+    sqlite3_stmt *begin = nullptr;
+    sqlite3_stmt *commit = nullptr;
+    QByteArray scratch = QByteArray(4096, Qt::Uninitialized); // the texts and headers of one event
+    // Stateless: a lone surrogate at the end of one string is not carried into the next; it
+    // becomes U+FFFD.
+    QStringEncoder utf8 { QStringEncoder::Utf8, QStringEncoder::Flag::Stateless };
+    QString error; // sqlite3_errmsg() of the last failure
+
+    bool prepare(const QByteArray &sql, sqlite3_stmt **stmt)
+    {
+        if (sqlite3_prepare_v3(db, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, stmt, nullptr)
+            == SQLITE_OK)
+            return true;
+        error = QString::fromUtf8(sqlite3_errmsg(db));
+        return false;
+    }
+
+    // Steps a statement once and resets it, so it holds nothing between uses.
+    bool run(sqlite3_stmt *stmt)
+    {
+        const int rc = sqlite3_step(stmt);
+        if (rc != SQLITE_DONE)
+            error = QString::fromUtf8(sqlite3_errmsg(db));
+        sqlite3_reset(stmt);
+        return rc == SQLITE_DONE;
+    }
+
+    void finalize()
+    {
+        for (sqlite3_stmt **stmt : { &row, &body, &begin, &commit }) {
+            sqlite3_finalize(*stmt);
+            *stmt = nullptr;
+        }
+    }
+};
 
 EventStore::EventStore()
     : m_connectionName(QStringLiteral("thena-store-%1").arg(++g_connectionCounter))
@@ -184,6 +335,8 @@ QSqlDriver *EventStore::driver() const
 void EventStore::close()
 {
     m_connected = false;
+    // Before the connection closes: SQLite does not close a connection that has statements left.
+    finalizeSqliteInsert();
     if (!QSqlDatabase::contains(m_connectionName))
         return;
     {
@@ -622,38 +775,103 @@ bool EventStore::insert(const QList<CapturedEvent> &events)
 
 bool EventStore::insertSqlite(const QList<CapturedEvent> &events)
 {
-    QSqlDatabase db = database();
-    if (!db.transaction())
-        return failWrite(db.lastError().text());
-    {
-        QSqlQuery row(db);
-        QSqlQuery body(db);
-        row.prepare(QStringLiteral("INSERT INTO events (") + rowColumns(SchemaVersion) + QStringLiteral(") VALUES (")
-            + QStringLiteral("?,").repeated(kRowColumnCount - 1) + QStringLiteral("?)"));
-        body.prepare(QStringLiteral("INSERT INTO bodies (id, method, remote, error, error_offset, headers, body) "
-                                    "VALUES (?,?,?,?,?,?,?)"));
-        for (const CapturedEvent &event : events) {
-            const QVariantList values = rowValues(event.row);
-            for (int i = 0; i < values.size(); ++i)
-                row.bindValue(i, values.at(i));
-            const QVariantList bodies = bodyValues(event);
-            for (int i = 0; i < bodies.size(); ++i)
-                body.bindValue(i, bodies.at(i));
-            if (!row.exec() || !body.exec()) {
-                const QString detail = row.lastError().isValid() ? row.lastError().text() : body.lastError().text();
-                row.finish();
-                body.finish();
-                db.rollback();
-                return failWrite(detail);
-            }
+    if (!m_sqliteInsert) {
+        // The statements live as long as the connection: a group costs no parsing, and the
+        // values go from the events to SQLite without QVariants or QSQLITE in between.
+        const QVariant handle = database().driver()->handle();
+        sqlite3 *db = qstrcmp(handle.typeName(), "sqlite3*") == 0 ? *static_cast<sqlite3 *const *>(handle.constData())
+                                                                  : nullptr;
+        if (!db)
+            return failWrite(QStringLiteral("the SQLite driver gave no connection handle"));
+        auto insert = std::make_unique<SqliteInsert>();
+        insert->db = db;
+        const QByteArray rowSql = "INSERT INTO events (" + rowColumns(SchemaVersion).toLatin1() + ") VALUES ("
+            + QByteArray("?,").repeated(kRowColumnCount - 1) + "?)";
+        const QByteArray bodySql = "INSERT INTO bodies (id, method, remote, error, error_offset, headers, body) "
+                                   "VALUES (?,?,?,?,?,?,?)";
+        if (!insert->prepare(rowSql, &insert->row) || !insert->prepare(bodySql, &insert->body)
+            || !insert->prepare("BEGIN", &insert->begin) || !insert->prepare("COMMIT", &insert->commit)) {
+            const QString detail = insert->error;
+            insert->finalize();
+            return failWrite(detail);
         }
+        m_sqliteInsert = std::move(insert);
     }
-    if (!db.commit()) {
-        const QString detail = db.lastError().text();
-        db.rollback();
-        return failWrite(detail);
+    SqliteInsert &insert = *m_sqliteInsert;
+    if (!insert.run(insert.begin))
+        return failWrite(insert.error); // not ours to roll back: e.g. a transaction someone else opened
+    for (const CapturedEvent &event : events) {
+        const EventRow &r = event.row;
+        // Every text and the headers of this event fit in the scratch buffer at once (UTF-8 takes
+        // at most three bytes per UTF-16 unit), so the pointers bound below stay valid until the
+        // statements have run.
+        qsizetype units = r.requestId.size() + r.title.size() + r.status.size() + r.urgency.size() + r.sentiment.size()
+            + r.customer.size() + r.team.size() + r.assignee.size() + r.channel.size() + r.path.size()
+            + r.eventType.size() + event.method.size() + event.remoteAddress.size() + event.error.size();
+        for (const QString &tag : r.tags)
+            units += tag.size() + 1;
+        qsizetype headerBytes = 0;
+        for (const auto &[name, value] : event.headers)
+            headerBytes += name.size() + value.size() + 4;
+        const qsizetype needed = 3 * units + headerBytes;
+        if (insert.scratch.size() < needed)
+            insert.scratch.resize(std::max<qsizetype>(needed, 2 * insert.scratch.size()));
+        SqliteBinder row(insert.row, insert.utf8, insert.scratch.data());
+        row.integer(r.id);
+        row.integer(r.receivedMs);
+        row.integer(int(r.kind));
+        row.integer(r.valid ? 1 : 0);
+        row.integer(r.attempt);
+        row.integer(r.retryOf);
+        row.integer(r.retryGapSeconds);
+        row.integer(r.replies);
+        row.integer(r.sizeBytes);
+        for (const QString *text : { &r.requestId, &r.title, &r.status, &r.urgency, &r.sentiment, &r.customer, &r.team,
+                 &r.assignee, &r.channel })
+            row.text(*text);
+        row.tags(r.tags);
+        row.text(r.path);
+        row.text(r.eventType);
+        row.integer(r.toFirstResponseMs);
+        row.integer(r.toAssignmentMs);
+        row.integer(r.toCloseMs);
+        row.integer(r.escalated ? 1 : 0);
+        SqliteBinder body(insert.body, insert.utf8, row.end());
+        body.integer(r.id);
+        body.text(event.method);
+        body.text(event.remoteAddress);
+        body.text(event.error);
+        body.integer(event.errorOffset); // -1 is stored as -1, as before (bodyFromQuery reads NULL as -1 too)
+        body.headers(event.headers);
+        body.blob(event.body);
+        if (row.rc() != SQLITE_OK || body.rc() != SQLITE_OK) {
+            insert.error = QString::fromUtf8(sqlite3_errmsg(insert.db));
+            return failSqliteInsert();
+        }
+        if (!insert.run(insert.row) || !insert.run(insert.body))
+            return failSqliteInsert();
     }
+    if (!insert.run(insert.commit))
+        return failSqliteInsert();
     return true;
+}
+
+bool EventStore::failSqliteInsert()
+{
+    // Nothing of the group stays, and no transaction is left open for the next caller. SQLite
+    // may have rolled back already (a full disk, an I/O error).
+    SqliteInsert &insert = *m_sqliteInsert;
+    if (!sqlite3_get_autocommit(insert.db))
+        sqlite3_exec(insert.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return failWrite(insert.error);
+}
+
+void EventStore::finalizeSqliteInsert()
+{
+    if (!m_sqliteInsert)
+        return;
+    m_sqliteInsert->finalize();
+    m_sqliteInsert.reset();
 }
 
 bool EventStore::insertPostgreSql(const QList<CapturedEvent> &events)

@@ -6,6 +6,7 @@
 
 #include <QString>
 #include <limits>
+#include <memory>
 #include <optional>
 
 class QSqlDatabase;
@@ -142,6 +143,8 @@ private:
     bool migrate(int fromVersion);
     bool refillDerivedTimes();
     bool insertSqlite(const QList<CapturedEvent> &events);
+    bool failSqliteInsert();
+    void finalizeSqliteInsert();
     bool insertPostgreSql(const QList<CapturedEvent> &events);
     QString lockStatement() const;
     QList<CapturedEvent> loadEventsAfter(qint64 afterId, int limit);
@@ -155,4 +158,8 @@ private:
     int m_version = SchemaVersion;
     QString m_rowColumns; // what loadRows() selects; constants stand in for columns an old store lacks
     bool m_connected = false; // PostgreSQL: open() succeeded and close() was not called since
+    // SQLite: the INSERT statements insertSqlite() prepares once on the connection's sqlite3
+    // handle and reuses; finalized by close() before the connection closes.
+    struct SqliteInsert;
+    std::unique_ptr<SqliteInsert> m_sqliteInsert;
 };

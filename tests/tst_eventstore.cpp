@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -49,6 +50,56 @@ CapturedEvent makeEvent(qint64 id, qint64 receivedMs, const QByteArray &body = {
         event.errorOffset = 7;
     }
     return event;
+}
+
+// Every stored field of an event, as read back, against what was inserted.
+void compareEvents(const CapturedEvent &stored, const CapturedEvent &inserted)
+{
+    TestSupport::compareRows(stored.row, inserted.row);
+    QCOMPARE(stored.method, inserted.method);
+    QCOMPARE(stored.remoteAddress, inserted.remoteAddress);
+    QCOMPARE(stored.error, inserted.error);
+    QCOMPARE(stored.errorOffset, inserted.errorOffset);
+    QCOMPARE(stored.headers, inserted.headers);
+    QCOMPARE(stored.body, inserted.body);
+}
+
+// What SQLite holds in one cell, read through a connection of its own: "typeof:hex".
+QString storedCell(const QString &path, const QString &table, const QString &column, qint64 id)
+{
+    const QString connection = QStringLiteral("cell-reader");
+    QString cell;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(QStringLiteral("SELECT typeof(%1) || ':' || hex(%1) FROM %2 WHERE id = %3")
+                               .arg(column, table)
+                               .arg(id))
+                && query.next())
+                cell = query.value(0).toString();
+            else
+                cell = QStringLiteral("error: ") + query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return cell;
+}
+
+// How many descriptors this process has open on a file (a connection holds one on its database).
+int openHandles(const QString &path)
+{
+    const QString target = QFileInfo(path).canonicalFilePath();
+    int count = 0;
+    const QDir fds(QStringLiteral("/proc/self/fd"));
+    for (const QString &fd : fds.entryList(QDir::Files | QDir::System)) {
+        if (QFileInfo(fds.filePath(fd)).symLinkTarget() == target)
+            ++count;
+    }
+    return count;
 }
 
 QByteArray fileBytes(const QString &path)
@@ -517,6 +568,258 @@ private slots:
         QVERIFY2(store.errorString().contains(QStringLiteral("PGPASSWORD")), qPrintable(store.errorString()));
         QVERIFY(!store.errorString().contains(QStringLiteral("secret")));
         QVERIFY(!store.isOpen());
+    }
+
+    void manyGroupsRoundTripEveryColumn()
+    {
+        // Groups of every size through the statements insertSqlite() keeps, across a reopen.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("groups.sqlite"));
+        QList<CapturedEvent> events;
+        QByteArray binary;
+        for (int i = 0; i < 256; ++i)
+            binary.append(char(255 - i));
+        for (qint64 id = 1; id <= 600; ++id) {
+            CapturedEvent event = makeEvent(id, 1700000000000 + id, id % 7 == 0 ? binary : QByteArray());
+            event.row.kind = static_cast<EventKind>(id % EventKindCount);
+            event.row.retryOf = id * 1000000007LL; // beyond 32 bits
+            event.row.sizeBytes = int(id * 3);
+            event.row.title += QString(int(id % 40), QChar(u'\u4e2d')); // lengths vary from event to event
+            if (id % 5 == 0)
+                event.headers.clear();
+            if (id % 11 == 0)
+                event.headers.append({ QByteArray(3000, 'h'), QByteArray(5000, 'v') });
+            events.append(event);
+        }
+        {
+            EventStore store;
+            QVERIFY2(store.open(path), qPrintable(store.errorString()));
+            qsizetype from = 0;
+            for (int size = 1; from < events.size(); size = size * 2 % 97 + 1) {
+                const QList<CapturedEvent> group = events.mid(from, size);
+                QVERIFY2(store.insert(group), qPrintable(store.errorString()));
+                from += group.size();
+                if (from > 300 && from - group.size() <= 300) {
+                    store.close(); // a new connection: the statements are prepared again
+                    QVERIFY2(store.open(path), qPrintable(store.errorString()));
+                }
+            }
+            QCOMPARE(store.count(), events.size());
+        }
+        EventStore store;
+        QVERIFY2(store.open(path, EventStore::Mode::ReadOnly), qPrintable(store.errorString()));
+        const QList<EventRow> rows = store.loadRowsAfter(0, 10000);
+        QCOMPARE(rows.size(), events.size());
+        for (qsizetype i = 0; i < rows.size(); ++i)
+            TestSupport::compareRows(rows.at(i), events.at(i).row);
+        for (const CapturedEvent &event : std::as_const(events)) {
+            const auto stored = store.loadEvent(event.row.id);
+            QVERIFY(stored.has_value());
+            compareEvents(*stored, event);
+        }
+    }
+
+    void nullAndEmptyValuesAreStoredAsBefore()
+    {
+        // What QSQLITE stored for each kind of value, which the readers rely on: a null QString
+        // is NULL and an empty one '', an empty body an empty blob and a null one NULL, no
+        // headers NULL, no tags NULL, errorOffset -1 the integer -1, bools 0 and 1.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("nulls.sqlite"));
+        CapturedEvent nulls;
+        nulls.row.id = 1;
+        nulls.row.valid = false;
+        nulls.row.escalated = true;
+        nulls.errorOffset = -1;
+        CapturedEvent empties = nulls;
+        empties.row.id = 2;
+        empties.row.valid = true;
+        empties.row.escalated = false;
+        for (QString *text : { &empties.row.requestId, &empties.row.title, &empties.row.status, &empties.row.urgency,
+                 &empties.row.sentiment, &empties.row.customer, &empties.row.team, &empties.row.assignee,
+                 &empties.row.channel, &empties.row.path, &empties.row.eventType, &empties.method,
+                 &empties.remoteAddress, &empties.error })
+            *text = QLatin1String("");
+        empties.body = QByteArray("");
+        empties.errorOffset = 0;
+        empties.row.tags = { QString(), QString() }; // one separator
+        QVERIFY(!empties.body.isNull() && empties.body.isEmpty());
+        {
+            EventStore store;
+            QVERIFY2(store.open(path), qPrintable(store.errorString()));
+            QVERIFY2(store.insert({ nulls, empties }), qPrintable(store.errorString()));
+            for (const auto &[id, original] : { std::pair { 1, &nulls }, std::pair { 2, &empties } }) {
+                const auto stored = store.loadEvent(id);
+                QVERIFY(stored.has_value());
+                compareEvents(*stored, *original);
+                QCOMPARE(stored->row.title.isNull(), original->row.title.isNull());
+                QCOMPARE(stored->method.isNull(), original->method.isNull());
+                QCOMPARE(stored->error.isNull(), original->error.isNull());
+            }
+        }
+        const QLatin1String events("events");
+        const QLatin1String bodies("bodies");
+        for (const char *column : { "request_id", "title", "status", "urgency", "sentiment", "customer", "team",
+                 "assignee", "channel", "path", "event_type" }) {
+            QCOMPARE(storedCell(path, events, QLatin1String(column), 1), QStringLiteral("null:"));
+            QCOMPARE(storedCell(path, events, QLatin1String(column), 2), QStringLiteral("text:"));
+        }
+        QCOMPARE(storedCell(path, events, QStringLiteral("tags"), 1), QStringLiteral("null:"));
+        QCOMPARE(storedCell(path, events, QStringLiteral("tags"), 2), QStringLiteral("text:1F"));
+        QCOMPARE(storedCell(path, events, QStringLiteral("valid"), 1), QStringLiteral("integer:30"));
+        QCOMPARE(storedCell(path, events, QStringLiteral("escalated"), 1), QStringLiteral("integer:31"));
+        QCOMPARE(storedCell(path, events, QStringLiteral("to_close_ms"), 1), QStringLiteral("integer:2D31"));
+        for (const char *column : { "method", "remote", "error" }) {
+            QCOMPARE(storedCell(path, bodies, QLatin1String(column), 1), QStringLiteral("null:"));
+            QCOMPARE(storedCell(path, bodies, QLatin1String(column), 2), QStringLiteral("text:"));
+        }
+        QCOMPARE(storedCell(path, bodies, QStringLiteral("error_offset"), 1), QStringLiteral("integer:2D31"));
+        QCOMPARE(storedCell(path, bodies, QStringLiteral("error_offset"), 2), QStringLiteral("integer:30"));
+        QCOMPARE(storedCell(path, bodies, QStringLiteral("headers"), 1), QStringLiteral("null:"));
+        QCOMPARE(storedCell(path, bodies, QStringLiteral("body"), 1), QStringLiteral("null:"));
+        QCOMPARE(storedCell(path, bodies, QStringLiteral("body"), 2), QStringLiteral("blob:"));
+        QCOMPARE(storedCell(path, events, QStringLiteral("id"), 2), QStringLiteral("integer:32"));
+    }
+
+    void unicodeRoundTrips()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("unicode.sqlite"));
+        CapturedEvent event = makeEvent(1, 1);
+        const QString nul = QStringLiteral("before") + QChar(0) + QStringLiteral("after");
+        QCOMPARE(nul.size(), 12);
+        event.row.title
+            = QStringLiteral("\U0001F600\U0001F9D1\u200D\U0001F4BB \U00010348 caf\u00e9 \u05e9\u05dc\u05d5\u05dd");
+        event.row.customer = nul;
+        event.row.team = QString(QChar(0xfeff)) + QStringLiteral("bom"); // kept (QSQLITE dropped it)
+        event.row.tags = { QStringLiteral("\U0001F525"), nul, QStringLiteral("\u00fc") };
+        event.method = QString(QChar(0));
+        event.error = nul;
+        event.remoteAddress = QStringLiteral("::ffff:127.0.0.1");
+        CapturedEvent broken = makeEvent(2, 2);
+        broken.row.title = QStringLiteral("x") + QChar(0xd800); // a lone surrogate is no UTF-8: U+FFFD
+        broken.row.status = QString(QChar(0xdc00)) + QStringLiteral("y");
+        {
+            EventStore store;
+            QVERIFY2(store.open(path), qPrintable(store.errorString()));
+            QVERIFY2(store.insert({ event, broken }), qPrintable(store.errorString()));
+        }
+        QCOMPARE(storedCell(path, QStringLiteral("events"), QStringLiteral("customer"), 1),
+            QStringLiteral("text:6265666F7265006166746572"));
+        QCOMPARE(storedCell(path, QStringLiteral("events"), QStringLiteral("title"), 1).left(13),
+            QStringLiteral("text:F09F9880"));
+        EventStore store;
+        QVERIFY2(store.open(path), qPrintable(store.errorString()));
+        const auto stored = store.loadEvent(1);
+        QVERIFY(stored.has_value());
+        compareEvents(*stored, event);
+        QCOMPARE(store.loadRowsAfter(0, 10).constFirst().customer, nul);
+        const auto replaced = store.loadEvent(2);
+        QVERIFY(replaced.has_value());
+        QCOMPARE(replaced->row.title, QStringLiteral("x\ufffd"));
+        QCOMPARE(replaced->row.status, QStringLiteral("\ufffdy"));
+    }
+
+    void failedGroupWritesNothingAndStoreStaysUsable()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("fail.sqlite"));
+        EventStore store;
+        QVERIFY(store.open(path));
+        QVERIFY(store.insert({ makeEvent(1, 1), makeEvent(2, 2) }));
+        // A duplicate at the end of a group: the rows and bodies before it go too.
+        QList<CapturedEvent> group;
+        for (qint64 id = 3; id <= 40; ++id)
+            group.append(makeEvent(id, id));
+        group.append(makeEvent(2, 99));
+        QVERIFY(!store.insert(group));
+        QVERIFY2(store.errorString().contains(QStringLiteral("UNIQUE")), qPrintable(store.errorString()));
+        QVERIFY2(store.errorString().contains(path), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 2);
+        QVERIFY(!store.loadEvent(3).has_value());
+        // No transaction was left open: the other writes (Qt SQL transactions) still work.
+        QVERIFY2(store.remove({ 1 }), qPrintable(store.errorString()));
+        group.removeLast();
+        QVERIFY2(store.insert(group), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 39);
+        compareEvents(*store.loadEvent(40), group.constLast());
+
+        // A full disk mid-group, then room again.
+        QVERIFY(store.setMaxPageCountForTesting(store.pageCount() + 2));
+        QList<CapturedEvent> big;
+        for (qint64 id = 41; id < 240; ++id)
+            big.append(makeEvent(id, id, QByteArray(4000, 'z')));
+        QVERIFY(!store.insert(big));
+        QVERIFY2(
+            store.errorString().contains(QStringLiteral("full"), Qt::CaseInsensitive), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 39);
+        QVERIFY(!store.loadEvent(41).has_value());
+        QVERIFY(store.setMaxPageCountForTesting(1000000));
+        QVERIFY2(store.insert(big), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 39 + big.size());
+        QVERIFY2(store.removeThrough(100), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 139);
+    }
+
+    void insertIntoReadOnlyStoreFails()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ro.sqlite"));
+        {
+            EventStore writer;
+            QVERIFY(writer.open(path));
+            QVERIFY(writer.insert({ makeEvent(1, 1) }));
+        }
+        EventStore store;
+        QVERIFY2(store.open(path, EventStore::Mode::ReadOnly), qPrintable(store.errorString()));
+        QVERIFY(!store.insert({ makeEvent(2, 2) }));
+        QVERIFY2(store.errorString().contains(QStringLiteral("Cannot write")), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 1);
+    }
+
+    void closeReleasesTheConnection()
+    {
+        // SQLite closes a connection only once its statements are finalized; closing it is what
+        // checkpoints the log and removes the -wal file. So the file must be whole, with no log
+        // beside it, after every way the store lets go of a connection.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("close.sqlite"));
+        const QString wal = path + QStringLiteral("-wal");
+        {
+            EventStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.insert({ makeEvent(1, 1), makeEvent(2, 2) }));
+            QVERIFY(QFile::exists(wal));
+            store.close(); // close()
+            QVERIFY(!QFile::exists(wal));
+            QCOMPARE(openHandles(path), 0);
+            QVERIFY(!store.isOpen());
+            QVERIFY(!store.insert({ makeEvent(3, 3) }));
+
+            QVERIFY(store.open(path)); // open() again on the same object
+            QVERIFY2(store.insert({ makeEvent(3, 3) }), qPrintable(store.errorString()));
+            QCOMPARE(openHandles(path), 1);
+            QVERIFY(store.reconnect()); // reconnect(): the old connection is gone
+            QCOMPARE(openHandles(path), 1);
+            QVERIFY2(store.insert({ makeEvent(4, 4) }), qPrintable(store.errorString()));
+            QVERIFY(!store.insert({ makeEvent(4, 4) })); // a failed group keeps the statements
+            QVERIFY(!store.open(dir.filePath(QStringLiteral("missing/../x.sqlite")), EventStore::Mode::ReadOnly));
+            QVERIFY(!QFile::exists(wal)); // open() of another file that fails
+            QCOMPARE(openHandles(path), 0);
+            QVERIFY(store.open(path));
+            QVERIFY2(store.insert({ makeEvent(5, 5) }), qPrintable(store.errorString()));
+        } // the destructor
+        QVERIFY(!QFile::exists(wal));
+        QCOMPARE(openHandles(path), 0);
+        // The main file alone holds everything: copy it away from its folder and read it there.
+        QTemporaryDir other;
+        const QString copy = other.filePath(QStringLiteral("copy.sqlite"));
+        QVERIFY(QFile::copy(path, copy));
+        QVERIFY(QFile::remove(path));
+        EventStore store;
+        QVERIFY2(store.open(copy, EventStore::Mode::ReadOnly), qPrintable(store.errorString()));
+        QCOMPARE(store.count(), 5);
+        compareEvents(*store.loadEvent(5), makeEvent(5, 5));
     }
 
     void headersRoundTrip()
