@@ -54,10 +54,11 @@ private:
         qint64 ms = 0;
     };
 
-    static QByteArray identityKey(const QByteArray &body, const QString &dedupKey);
+    QByteArray identityKey(const QByteArray &body, const QString &dedupKey) const;
     void prune(qint64 nowMs);
 
     qint64 m_windowMs;
+    size_t m_seeds[2] = {};
     QHash<QByteArray, Entry> m_entries;
     // Every observation in arrival order: pruning pops from the front instead of scanning the hash,
     // so each observe() costs amortised O(1) however many events are remembered.

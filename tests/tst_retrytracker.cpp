@@ -26,6 +26,7 @@ private slots:
     void windowIsMeasuredFromPreviousAttempt();
     void sameBodyAfterWindowIsNewEvent();
     void differentBodiesAreDifferentEvents();
+    void manyBodiesOfOneSizeNeverMerge();
     void eventIdDedupWithDifferingBodies();
     void eventIdAndBodyKeysDoNotMix();
     void emptyBodyIsNeverARetry();
@@ -134,6 +135,29 @@ void TestRetryTracker::differentBodiesAreDifferentEvents()
     // One byte of difference (a trailing newline) is a different body.
     QCOMPARE(tracker.observe(thenaBody(1) + '\n', {}, 3, kStart).attempt, 1);
     QCOMPARE(tracker.observe(thenaBody(1), {}, 4, kStart + 1).retryOf, 1);
+}
+
+void TestRetryTracker::manyBodiesOfOneSizeNeverMerge()
+{
+    // The identity is a digest, not the body: thousands of bodies of one length that differ in a
+    // single byte, each seen twice, make thousands of chains of exactly two.
+    RetryTracker tracker;
+    QByteArray body(3500, 'x');
+    constexpr int kBodies = 5000;
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < kBodies; ++i) {
+            body[i % body.size()] = char('a' + i / body.size());
+            const RetryInfo info = tracker.observe(body, {}, round * kBodies + i + 1, kStart + round);
+            body[i % body.size()] = 'x';
+            QCOMPARE(info.attempt, round + 1);
+            QCOMPARE(info.retryOf, round == 0 ? qint64(0) : qint64(i + 1));
+        }
+    }
+    QCOMPARE(tracker.trackedCount(), qsizetype(kBodies));
+    // Two trackers (two runs) agree on what a retry is, whatever their secret seeds.
+    RetryTracker other;
+    QCOMPARE(other.observe(body, {}, 1, kStart).attempt, 1);
+    QCOMPARE(other.observe(body, {}, 2, kStart).retryOf, qint64(1));
 }
 
 void TestRetryTracker::eventIdDedupWithDifferingBodies()
