@@ -333,6 +333,8 @@ void CaptureServer::handlePost(const QHttpServerRequest &request, QTcpSocket *so
     row.sizeBytes = static_cast<qint32>(std::min<qsizetype>(event.body.size(), std::numeric_limits<qint32>::max()));
     row.path = requestPath(request.url());
     row.valid = outcome.valid;
+    if (outcome.valid)
+        event.requestTimes = outcome.times;
     if (!outcome.valid) {
         row.kind = EventKind::Invalid;
         event.error = outcome.error;

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "EventRow.h"
+#include "RequestTimes.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
 #include <QPair>
+#include <optional>
 
 using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 
@@ -19,6 +21,9 @@ struct CapturedEvent
     QString remoteAddress;
     QString error; // why the body is invalid, empty when valid
     qint64 errorOffset = -1; // byte offset of a JSON parse error, -1 when not applicable
+    // Set by the capture server, which parsed the body anyway; unset for an event read back from a
+    // file, whose consumers parse the body themselves when they need these.
+    std::optional<RequestTimes> requestTimes;
 };
 
 Q_DECLARE_METATYPE(CapturedEvent)

@@ -40,7 +40,10 @@ public:
         times.reserve(events.size());
         for (const CapturedEvent &event : events) {
             rows.append(event.row);
-            times.append(hasRequestTimes(event.row) ? RequestTimes::fromBody(event.body) : RequestTimes());
+            if (!hasRequestTimes(event.row))
+                times.append(RequestTimes());
+            else
+                times.append(event.requestTimes ? *event.requestTimes : RequestTimes::fromBody(event.body));
         }
         m_aggregator.appendRows(rows, times);
         touch();

@@ -1,12 +1,13 @@
 #include "RequestTimes.h"
 
+#include "DerivedTimes.h"
 #include "ThenaRequestDetails.h"
 
 namespace {
-qint64 msOf(const ThenaRequestDetails::Time &time)
+qint64 msOf(const QDateTime &utc)
 {
     // The epoch itself doubles as "absent": no support request was opened in 1970.
-    return time.utc.isValid() ? time.utc.toMSecsSinceEpoch() : 0;
+    return utc.isValid() ? utc.toMSecsSinceEpoch() : 0;
 }
 } // namespace
 
@@ -15,9 +16,18 @@ RequestTimes RequestTimes::fromDetails(const ThenaRequestDetails &details)
     RequestTimes times;
     if (!details.valid)
         return times;
-    times.createdAtMs = msOf(details.createdAt);
-    times.firstResponseAtMs = msOf(details.firstResponseAt);
-    times.closedAtMs = msOf(details.closedOn);
+    times.createdAtMs = msOf(details.createdAt.utc);
+    times.firstResponseAtMs = msOf(details.firstResponseAt.utc);
+    times.closedAtMs = msOf(details.closedOn.utc);
+    return times;
+}
+
+RequestTimes RequestTimes::fromDerived(const DerivedTimes &derived)
+{
+    RequestTimes times;
+    times.createdAtMs = msOf(derived.createdAt);
+    times.firstResponseAtMs = msOf(derived.firstResponseAt);
+    times.closedAtMs = msOf(derived.closedAt);
     return times;
 }
 

@@ -4,6 +4,7 @@
 #include <QMetaType>
 #include <QtGlobal>
 
+struct DerivedTimes;
 struct ThenaRequestDetails;
 
 // The three times of a request's life that the insights charts measure, taken from one
@@ -25,6 +26,8 @@ struct RequestTimes
     // show, read by ThenaRequestDetails, so the charts and the panes never disagree.
     static RequestTimes fromDetails(const ThenaRequestDetails &details);
     static RequestTimes fromBody(const QByteArray &body);
+    // From times the parser already derived from the same payload (ThenaPayloadParser).
+    static RequestTimes fromDerived(const DerivedTimes &times);
 
     friend bool operator==(const RequestTimes &a, const RequestTimes &b)
     {

@@ -366,6 +366,7 @@ ParseOutcome ThenaPayloadParser::parseObject(const QJsonObject &root, EventRow &
         return outcome;
     }
     const DerivedTimes times = DerivedTimes::fromJson(root);
+    outcome.times = RequestTimes::fromDerived(times);
     row.toFirstResponseMs = times.toFirstResponse.ms;
     row.toAssignmentMs = times.toAssignment.ms;
     row.toCloseMs = times.toClose.ms;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "EventRow.h"
+#include "RequestTimes.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -14,6 +15,9 @@ struct ParseOutcome
     QString error; // a sentence for people, empty when valid
     qint64 errorOffset = -1; // byte offset of a JSON syntax error, -1 otherwise
     QString dedupKey; // platform eventId; empty for the request shape, whose retries repeat the body
+    // The times the insights charts measure, read in the same pass: equal to
+    // RequestTimes::fromBody() of the same body, which would parse it all again.
+    RequestTimes times;
 };
 
 // Classifies a Thena webhook body and extracts the table columns. Called on the capture

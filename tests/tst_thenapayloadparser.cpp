@@ -166,6 +166,10 @@ void TestThenaPayloadParser::samples()
     QTEST(row.tags, "tags");
     QTEST(int(row.replies), "replies");
     QTEST(outcome.dedupKey, "dedupKey");
+    // Read in the same pass, and the same as the detail panes' own reading. The platform sample
+    // carries no createdAt at all.
+    QCOMPARE(outcome.times.isEmpty(), row.kind == EventKind::Platform);
+    QVERIFY(outcome.times == RequestTimes::fromBody(body));
 }
 
 void TestThenaPayloadParser::invalidBodies_data()
@@ -796,7 +800,17 @@ void TestThenaPayloadParser::derivedTimes()
     // Left over from a previous body: must not survive into this one.
     row.toFirstResponseMs = row.toAssignmentMs = row.toCloseMs = 7;
     row.escalated = true;
-    QVERIFY(ThenaPayloadParser::parse(body, row).valid);
+    const ParseOutcome outcome = ThenaPayloadParser::parse(body, row);
+    QVERIFY(outcome.valid);
+    const RequestTimes expected = RequestTimes::fromBody(body);
+    QVERIFY2(outcome.times == expected,
+        qPrintable(QStringLiteral("parser %1/%2/%3, details %4/%5/%6")
+                       .arg(outcome.times.createdAtMs)
+                       .arg(outcome.times.firstResponseAtMs)
+                       .arg(outcome.times.closedAtMs)
+                       .arg(expected.createdAtMs)
+                       .arg(expected.firstResponseAtMs)
+                       .arg(expected.closedAtMs)));
     QTEST(row.toFirstResponseMs, "toFirstResponseMs");
     QTEST(row.toAssignmentMs, "toAssignmentMs");
     QTEST(row.toCloseMs, "toCloseMs");
