@@ -1,6 +1,7 @@
 #include "CaptureServer.h"
 #include "CaptureService.h"
 #include "EventStore.h"
+#include "RetryTracker.h"
 #include "StoreWriter.h"
 #include "ThenaPayloadParser.h"
 
@@ -247,6 +248,7 @@ private slots:
     // With a capture file.
     void storeAnswersAfterCommit_data();
     void storeAnswersAfterCommit();
+    void storeAnswersAndRowsFollowArrivalOrder();
     void storeNeverKeepsRejected();
     void storeRestartContinuesIds();
     void storeRetentionFromConfig();
@@ -872,6 +874,73 @@ void TestCaptureServer::storeAnswersAfterCommit()
     QCOMPARE(recorder.stats.captured, quint64(1));
     QCOMPARE(recorder.stats.invalid, quint64(status == 200 ? 0 : 1));
     QCOMPARE(recorder.stats.storeFailures, quint64(0));
+}
+
+void TestCaptureServer::storeAnswersAndRowsFollowArrivalOrder()
+{
+    // Pipelined deliveries with a store: every answer, stored row and retry must be what parsing
+    // them one by one in arrival order gives, invalid bodies and retries among them.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("events.sqlite"));
+    CaptureService service;
+    Recorder recorder(&service);
+    QVERIFY(startStored(service, stored(path)));
+
+    constexpr int kRequests = 41;
+    QList<QByteArray> bodies;
+    QByteArray wire;
+    for (int i = 0; i < kRequests; ++i) {
+        QByteArray body;
+        if (i % 10 == 3)
+            body = QByteArrayLiteral("{\"action\": \"CREATE\",, }"); // invalid
+        else if (i % 10 == 7)
+            body = bodies.at(i - 5); // a retry of an earlier valid body
+        else if (i == 20)
+            body = readSample(QStringLiteral("request-created.json"));
+        else
+            body = uniqueBody("pass");
+        bodies.append(body);
+        wire += rawRequest("POST", "/pass", body);
+    }
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(service.url().port()));
+    QVERIFY(socket.waitForConnected(kWaitMs));
+    socket.write(wire);
+
+    QByteArray buffer;
+    const QList<RawResponse> responses = readResponses(socket, buffer, kRequests);
+    QCOMPARE(responses.size(), kRequests);
+
+    RetryTracker expectedRetries;
+    EventStore reader;
+    QVERIFY2(reader.open(path), qPrintable(reader.errorString()));
+    for (int i = 0; i < kRequests; ++i) {
+        const qint64 id = i + 1;
+        EventRow expected;
+        const ParseOutcome outcome = ThenaPayloadParser::parse(bodies.at(i), expected);
+        QCOMPARE(responses.at(i).status, outcome.valid ? 200 : 400);
+        QCOMPARE(responses.at(i).json.value(QLatin1String("id")).toInteger(), id);
+        const std::optional<CapturedEvent> saved = reader.loadEvent(id);
+        QVERIFY(saved.has_value());
+        QCOMPARE(saved->body, bodies.at(i));
+        QCOMPARE(saved->row.valid, outcome.valid);
+        QCOMPARE(saved->row.kind, outcome.valid ? expected.kind : EventKind::Invalid);
+        QCOMPARE(saved->row.requestId, expected.requestId);
+        QCOMPARE(saved->row.title, expected.title);
+        QCOMPARE(saved->row.toCloseMs, expected.toCloseMs);
+        QCOMPARE(saved->error, outcome.error);
+        if (!outcome.valid)
+            QCOMPARE(responses.at(i).json.value(QLatin1String("error")).toString(), outcome.error);
+        const RetryInfo retry = expectedRetries.observe(bodies.at(i), outcome.dedupKey, id, saved->row.receivedMs);
+        QCOMPARE(saved->row.attempt, retry.attempt);
+        QCOMPARE(saved->row.retryOf, retry.retryOf);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.stats.captured, quint64(kRequests), kWaitMs);
+    QCOMPARE(recorder.stats.invalid, quint64(4));
+    // The parser's reading of the times travels with the event to the window.
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.has(21), kWaitMs);
+    QVERIFY(recorder.find(21)->requestTimes.has_value());
+    QVERIFY(*recorder.find(21)->requestTimes == RequestTimes::fromBody(bodies.at(20)));
 }
 
 void TestCaptureServer::storeNeverKeepsRejected()
