@@ -68,6 +68,10 @@ void CaptureService::start(const CaptureConfig &config)
             if (run == m_run)
                 emit storeConnectionChanged(connected, message);
         });
+    connect(m_worker, &CaptureWorker::retentionApplied, this, [this, run](qint64 throughId) {
+        if (run == m_run)
+            emit retentionApplied(throughId);
+    });
     connect(m_worker, &CaptureWorker::failed, this, [this, run](const QString &message) {
         if (run != m_run)
             return;

@@ -79,6 +79,8 @@ signals:
     void storeError(const QString &message);
     // See CaptureWorker::storeConnectionChanged().
     void storeConnectionChanged(bool connected, const QString &message);
+    // Retention removed every event up to this id from the capture file; the window drops them too.
+    void retentionApplied(qint64 throughId);
 
 private:
     QThread *m_thread = nullptr;

@@ -38,6 +38,10 @@ void CaptureWorker::start(const CaptureConfig &config, const CaptureResumePoint 
                 [this](const QString &message) { emit storeConnectionChanged(false, message); });
             connect(m_writer, &StoreWriter::connectionRestored, this,
                 [this](const QString &message) { emit storeConnectionChanged(true, message); });
+            connect(m_writer, &StoreWriter::retentionApplied, this, [this](qint64, qint64 throughId) {
+                if (throughId > 0)
+                    emit retentionApplied(throughId);
+            });
             emit storeOpened(config.storePath, maxId);
         } else {
             emit storeFailed(error);

@@ -69,6 +69,8 @@ signals:
     // A team database went away (connected false; deliveries are answered 503 meanwhile) or came
     // back. message is a sentence for a status bar or stderr.
     void storeConnectionChanged(bool connected, const QString &message);
+    // Retention removed every event up to this id from the capture file.
+    void retentionApplied(qint64 throughId);
 
 private:
     bool openStore(const CaptureConfig &config, QString *error, qint64 *maxId);

@@ -1083,8 +1083,10 @@ QList<CapturedEvent> EventStore::loadEventsAfter(qint64 afterId, int limit)
     return events;
 }
 
-qint64 EventStore::applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowMs)
+qint64 EventStore::applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowMs, qint64 *throughId)
 {
+    if (throughId)
+        *throughId = 0;
     QSqlDatabase db = database();
     const QString arrival = m_dialect.arrivalColumn();
     qint64 cutoff = 0; // remove every event whose arrival position is <= cutoff
@@ -1137,6 +1139,8 @@ qint64 EventStore::applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowM
         db.rollback();
         return -1;
     }
+    if (throughId && !m_dialect.isPostgreSql())
+        *throughId = cutoff;
     return removed;
 }
 

@@ -109,7 +109,9 @@ public:
 
     // Retention: keep at most maxEvents (0 = no limit) and nothing older than maxAgeMs before
     // nowMs (0 = no limit); the oldest (by arrival) go first. Returns the number removed, -1 on error.
-    qint64 applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowMs);
+    // throughId, when given, gets the highest id removed when ids are the arrival order (SQLite,
+    // one writer: every id up to it is gone), and 0 otherwise.
+    qint64 applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowMs, qint64 *throughId = nullptr);
     bool remove(const QList<qint64> &ids);
     bool removeAll();
     // Every event with an id up to and including lastId. In a shared PostgreSQL capture this

@@ -844,6 +844,17 @@ void EventTableModel::removeIds(const QSet<qint64> &ids)
     emitCounts();
 }
 
+QList<qint64> EventTableModel::idsThrough(qint64 lastId) const
+{
+    QList<qint64> ids;
+    for (int i = 0; i < m_store->size(); ++i) {
+        const qint64 id = m_store->id(i);
+        if (id <= lastId)
+            ids.append(id);
+    }
+    return ids;
+}
+
 void EventTableModel::setFilter(const FilterQuery &query)
 {
     if (query == m_filter) {

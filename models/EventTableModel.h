@@ -89,6 +89,8 @@ public:
     void clear();
     // Removes these ids from every row (not only the visible ones).
     void removeIds(const QSet<qint64> &ids);
+    // The ids of every row (filtered or not) up to and including lastId, in arrival order.
+    QList<qint64> idsThrough(qint64 lastId) const;
 
     void setFilter(const FilterQuery &query);
     const FilterQuery &filter() const { return m_filter; }

@@ -253,8 +253,9 @@ void StoreWriter::applyRetention()
     m_committedSinceRetention = 0;
     if (!m_store.isOpen() || (m_retention.maxEvents <= 0 && m_retention.maxAgeMs <= 0))
         return;
-    const qint64 removed
-        = m_store.applyRetention(m_retention.maxEvents, m_retention.maxAgeMs, QDateTime::currentMSecsSinceEpoch());
+    qint64 throughId = 0;
+    const qint64 removed = m_store.applyRetention(
+        m_retention.maxEvents, m_retention.maxAgeMs, QDateTime::currentMSecsSinceEpoch(), &throughId);
     if (removed > 0)
-        emit retentionApplied(removed);
+        emit retentionApplied(removed, throughId);
 }

@@ -64,7 +64,9 @@ signals:
     // Emitted in the writer thread, in commit order.
     void committed(const QList<CapturedEvent> &events);
     void commitFailed(const QList<CapturedEvent> &events, const QString &error);
-    void retentionApplied(qint64 removed);
+    // throughId: every id up to it is gone (SQLite), or 0 when the removed ids are no such prefix
+    // (PostgreSQL, where ids come in blocks per receiver).
+    void retentionApplied(qint64 removed, qint64 throughId);
     // PostgreSQL: the connection is gone (emitted again after each failed attempt, with the next
     // try's delay), and back. Sentences for the status bar and the headless log.
     void connectionLost(const QString &message);

@@ -413,15 +413,19 @@ private slots:
         for (qint64 id = 1; id <= 100; ++id)
             events.append(makeEvent(id, now - (100 - id) * day / 10)); // one every 2.4 h, newest now
         QVERIFY(store.insert(events));
-        QCOMPARE(store.applyRetention(80, 0, now), 20);
+        qint64 through = -1;
+        QCOMPARE(store.applyRetention(80, 0, now, &through), 20);
+        QCOMPARE(through, 20); // every id up to it is gone: the window drops the same rows
         QCOMPARE(store.count(), 80);
         QCOMPARE(store.loadRowsAfter(0, 1).first().id, 21);
         // 5 days = 50 events at 10 per day; ids 50..100 are within 5 days of now (id 50 exactly at the edge).
         QCOMPARE(store.applyRetention(0, 5 * day, now), 29);
         QCOMPARE(store.loadRowsAfter(0, 1).first().id, 50);
-        QCOMPARE(store.applyRetention(10, 5 * day, now), 41);
+        QCOMPARE(store.applyRetention(10, 5 * day, now, &through), 41);
+        QCOMPARE(through, 90);
         QCOMPARE(store.count(), 10);
-        QCOMPARE(store.applyRetention(0, 0, now), 0);
+        QCOMPARE(store.applyRetention(0, 0, now, &through), 0);
+        QCOMPARE(through, 0);
         QVERIFY(!store.loadEvent(90).has_value());
         QVERIFY(store.loadEvent(91).has_value());
     }

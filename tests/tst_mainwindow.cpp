@@ -4,7 +4,9 @@
 #include "EventTableModel.h"
 #include "ExportDialog.h"
 #include "FilterBar.h"
+#include "HeadlessInspector.h"
 #include "InsightsDashboard.h"
+#include "InsightsEngine.h"
 #include "LifecycleView.h"
 #include "MainWindow.h"
 #include "RawHttpClient.h"
@@ -106,6 +108,83 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("thena-inspector-tests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    }
+
+    void retentionPrunesTheTableAndInsights()
+    {
+        // --keep-events: once the writer prunes the file (after every 1000 commits), the table,
+        // the insights and the detail panes drop what it removed; the selection stays put.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("kept.sqlite"));
+        InspectorOptions options;
+        options.capture.storePath = path;
+        options.capture.retainEvents = 5;
+        options.hasListen = options.hasStore = options.hasRetention = true;
+        MainWindow window(options);
+        window.show();
+        window.startCapture();
+        QAbstractItemModelTester tester(window.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QTRY_VERIFY_WITH_TIMEOUT(window.listenUrl().isValid(), 10000);
+
+        constexpr int kEvents = 1010;
+        const std::vector<QByteArray> bodies = FloodSupport::variedBodies(QStringLiteral("kept"), kEvents);
+        RawHttpClient client(quint16(window.listenUrl().port()));
+        QVERIFY(client.waitConnected());
+        QByteArray wire;
+        for (int i = 0; i < 900; ++i)
+            wire += FloodSupport::postRequest(bodies[size_t(i)]);
+        client.send(wire);
+        for (int i = 0; i < 900; ++i) {
+            const std::optional<RawHttpResponse> response = client.next(20000);
+            QVERIFY(response.has_value());
+            QCOMPARE(response->status, 200);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 900, 10000);
+        // The newest row is selected, the view follows the bottom.
+        window.selectEventId(900);
+        QTRY_COMPARE_WITH_TIMEOUT(window.detailView()->eventId(), qint64(900), 10000);
+
+        wire.clear();
+        for (int i = 900; i < kEvents; ++i)
+            wire += FloodSupport::postRequest(bodies[size_t(i)]);
+        client.send(wire);
+        for (int i = 900; i < kEvents; ++i) {
+            const std::optional<RawHttpResponse> response = client.next(20000);
+            QVERIFY(response.has_value());
+            QCOMPARE(response->status, 200);
+        }
+
+        // What the file still holds, once the writer has pruned it.
+        qint64 kept = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                EventStore reader;
+                if (!reader.open(path, EventStore::Mode::ReadOnly))
+                    return false;
+                kept = reader.count();
+                return kept < kEvents;
+            }(),
+            10000);
+        QVERIFY(kept >= 5 && kept <= 5 + (kEvents - 1000));
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), int(kept), 10000 + MainWindow::PruneIntervalMs);
+        const qint64 firstKept = kEvents - kept + 1;
+        QCOMPARE(window.model()->rowAt(0).id, firstKept);
+        QCOMPARE(window.model()->rowAt(window.model()->rowCount() - 1).id, qint64(kEvents));
+        QCOMPARE(window.insightsDashboard()->engine()->snapshotNow().totalEvents, int(kept));
+        // Event 900 was pruned: its panes are empty, nothing is selected in its place.
+        QCOMPARE(window.detailView()->eventId(), qint64(0));
+        QVERIFY(window.selectedEventIds().isEmpty());
+
+        // A surviving selection survives the next prune.
+        window.selectEventId(kEvents);
+        QTRY_COMPARE_WITH_TIMEOUT(window.detailView()->eventId(), qint64(kEvents), 10000);
+        const QList<qint64> before = window.model()->idsThrough(kEvents - 2);
+        QVERIFY(!before.isEmpty());
+        // The same path retention takes, for ids the file no longer holds.
+        QMetaObject::invokeMethod(window.captureService(), "retentionApplied", Q_ARG(qint64, kEvents - 2));
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 2, 10000 + MainWindow::PruneIntervalMs);
+        QCOMPARE(window.selectedEventIds(), QList<qint64> { kEvents });
+        QCOMPARE(window.detailView()->eventId(), qint64(kEvents));
     }
 
     void postAppearsAsRowAndPanesFill()

@@ -105,6 +105,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     , m_pausedLabel(new QLabel(this))
     , m_drillLabel(new QLabel(this))
     , m_rateTimer(new QTimer(this))
+    , m_pruneTimer(new QTimer(this))
 {
     setWindowTitle(QStringLiteral("Thena Inspector"));
     buildLayout();
@@ -131,14 +132,14 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     connect(m_tray, &TrayController::alertRulesRequested, this, &MainWindow::openAlertRules);
     connect(m_tray, &TrayController::quitRequested, qApp, &QCoreApplication::quit);
     connect(m_welcome, &WelcomePanel::settingsRequested, this, &MainWindow::openSettings);
-    connect(m_reader, &StoreReader::rowsLoaded, m_insights, &InsightsDashboard::appendRows);
     connect(m_insights, &InsightsDashboard::filterRequested, this, [this](const QString &term) {
         m_filterBar->setText(InsightsDashboard::mergeFilterTerm(m_filterBar->text(), term));
     });
-    connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::appendRows);
+    connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::onRowsLoaded);
     connect(m_reader, &StoreReader::historyLoaded, this, &MainWindow::onHistoryLoaded);
     connect(m_reader, &StoreReader::rowsArrived, this, &MainWindow::onRowsArrived);
     connect(m_service, &CaptureService::storeConnectionChanged, this, &MainWindow::onStoreConnection);
+    connect(m_service, &CaptureService::retentionApplied, this, &MainWindow::onRetentionApplied);
     connect(m_reader, &StoreReader::connectionLost, this,
         [this](const QString &message) { onStoreConnection(false, message); });
     connect(m_reader, &StoreReader::connectionRestored, this,
@@ -186,6 +187,9 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     if (!stallLog.isEmpty())
         new StallProbe(stallLog, this);
 
+    m_pruneTimer->setSingleShot(true);
+    m_pruneTimer->setInterval(PruneIntervalMs);
+    connect(m_pruneTimer, &QTimer::timeout, this, &MainWindow::pruneRetained);
     m_rateTimer->setInterval(1000);
     connect(m_rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);
     m_rateTimer->start();
@@ -497,6 +501,8 @@ void MainWindow::onStoreOpened(const QString &path, qint64 maxId)
     }
     m_storePath = path;
     m_storeError.clear();
+    m_prunedThroughId = 0;
+    m_pruneTimer->stop();
     m_archive.clear();
     m_model->clear();
     m_details->clearEvent();
@@ -626,8 +632,12 @@ void MainWindow::onEventsCaptured(const QList<CapturedEvent> &batch)
     appendBatch(batch);
 }
 
-void MainWindow::appendBatch(const QList<CapturedEvent> &batch)
+void MainWindow::appendBatch(const QList<CapturedEvent> &delivered)
 {
+    QList<CapturedEvent> batch = delivered;
+    // Retention may already have taken the oldest of a batch that waited (paused, loading).
+    if (m_prunedThroughId > 0)
+        batch.removeIf([this](const CapturedEvent &event) { return event.row.id <= m_prunedThroughId; });
     if (batch.isEmpty())
         return;
     QList<EventRow> rows;
@@ -638,6 +648,16 @@ void MainWindow::appendBatch(const QList<CapturedEvent> &batch)
     if (m_storePath.isEmpty())
         m_archive.add(batch);
     m_insights->appendEvents(batch);
+    appendRows(rows);
+}
+
+void MainWindow::onRowsLoaded(const QList<EventRow> &loaded)
+{
+    QList<EventRow> rows = loaded;
+    // Retention may have run while the history streamed in.
+    if (m_prunedThroughId > 0)
+        rows.removeIf([this](const EventRow &row) { return row.id <= m_prunedThroughId; });
+    m_insights->appendRows(rows);
     appendRows(rows);
 }
 
@@ -830,18 +850,52 @@ void MainWindow::deleteEvents(const QList<qint64> &ids)
 {
     if (ids.isEmpty())
         return;
+    removeFromView(ids);
+    if (!m_storePath.isEmpty())
+        m_service->removeEvents(ids);
+}
+
+void MainWindow::removeFromView(const QList<qint64> &ids)
+{
     const QSet<qint64> doomed(ids.cbegin(), ids.cend());
     if (m_shownEvent && doomed.contains(m_shownEvent->row.id)) {
         m_shownEvent.reset();
         m_wantedEventId = 0;
         m_details->clearEvent();
     }
-    m_model->removeIds(doomed);
+    const qint64 kept = m_wantedEventId;
+    const QScrollBar *bar = m_table->verticalScrollBar();
+    const bool following = bar->value() >= bar->maximum();
+    m_model->removeIds(doomed); // a reset: the view forgets its selection
     m_archive.remove(doomed);
     m_insights->removeIds(doomed);
-    if (!m_storePath.isEmpty())
-        m_service->removeEvents(ids);
+    if (kept != 0 && m_model->visibleRowOfId(kept) >= 0) {
+        const QModelIndex index = m_model->index(m_model->visibleRowOfId(kept), 0);
+        m_table->selectionModel()->setCurrentIndex(
+            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        if (!following)
+            m_table->scrollTo(index);
+    }
+    if (following)
+        m_table->scrollToBottom();
     updateCounts();
+}
+
+void MainWindow::onRetentionApplied(qint64 throughId)
+{
+    // A team capture's ids are no arrival order; its windows follow the database instead.
+    if (m_teamMode || throughId <= m_prunedThroughId)
+        return;
+    m_prunedThroughId = throughId;
+    if (!m_pruneTimer->isActive())
+        m_pruneTimer->start();
+}
+
+void MainWindow::pruneRetained()
+{
+    const QList<qint64> ids = m_model->idsThrough(m_prunedThroughId);
+    if (!ids.isEmpty())
+        removeFromView(ids);
 }
 
 void MainWindow::clearEvents()

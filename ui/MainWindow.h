@@ -42,6 +42,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
+    static constexpr int PruneIntervalMs = 2000;
+
     explicit MainWindow(const InspectorOptions &options, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -97,6 +99,7 @@ private:
     void onEventsCaptured(const QList<CapturedEvent> &batch);
     void appendBatch(const QList<CapturedEvent> &batch);
     void appendRows(const QList<EventRow> &rows);
+    void onRowsLoaded(const QList<EventRow> &loaded); // history from the capture file
     void onStatsChanged(const CaptureStats &stats);
     void showRefusals(const CaptureStats &stats);
     void onListening(const QUrl &url);
@@ -106,6 +109,13 @@ private:
     void onHistoryLoaded();
     void onRowsArrived(const QList<EventRow> &rows);
     void onStoreConnection(bool connected, const QString &message);
+    // Retention removed every event up to throughId from the capture file: the table, the
+    // insights and the details follow, at most once per PruneIntervalMs (each is a table reset).
+    void onRetentionApplied(qint64 throughId);
+    void pruneRetained();
+    // Drops these events from the table, the insights and the memory copy; keeps the selection
+    // and the follow-the-bottom position of whatever survives.
+    void removeFromView(const QList<qint64> &ids);
     void onEventLoaded(const CapturedEvent &event);
     void onCurrentRowChanged();
     void showBanner(const QString &text);
@@ -159,6 +169,7 @@ private:
     QLabel *m_pausedLabel;
     QLabel *m_drillLabel;
     QTimer *m_rateTimer;
+    QTimer *m_pruneTimer;
     QAction *m_pauseAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 
@@ -177,6 +188,7 @@ private:
     QString m_storeConnectionProblem; // "Reconnecting to …" while the database is away
     std::optional<CapturedEvent> m_shownEvent; // what the detail panes show
     qint64 m_wantedEventId = 0; // the row the user selected, maybe still loading
+    qint64 m_prunedThroughId = 0; // retention removed every event up to this id from the file
     std::deque<QPair<qint64, quint64>> m_rateSamples; // (ms, captured count)
     bool m_rememberSecret = false;
     QHash<QString, QPointer<LifecycleView>> m_lifecycles;
