@@ -65,6 +65,17 @@ void EventAggregator::ValueTable::clear()
     m_labels.clear();
 }
 
+EventAggregator::EventAggregator()
+    : m_store(std::make_unique<EventRowStore>())
+    , m_filterIndex(std::make_unique<FilterIndex>(*m_store))
+{
+    m_filterIndex->setRule(m_filter, m_hiddenKinds, false);
+}
+
+EventAggregator::~EventAggregator() = default;
+EventAggregator::EventAggregator(EventAggregator &&) noexcept = default;
+EventAggregator &EventAggregator::operator=(EventAggregator &&) noexcept = default;
+
 bool EventAggregator::setFilter(const FilterQuery &query)
 {
     const bool same = query == m_filter;
@@ -72,6 +83,7 @@ bool EventAggregator::setFilter(const FilterQuery &query)
     m_filter = query;
     if (same)
         return false;
+    m_filterIndex->setRule(m_filter, m_hiddenKinds, false);
     reaggregate();
     return true;
 }
@@ -83,6 +95,7 @@ bool EventAggregator::setKindVisible(EventKind kind, bool visible)
     if (next == m_hiddenKinds)
         return false;
     m_hiddenKinds = next;
+    m_filterIndex->setRule(m_filter, m_hiddenKinds, false);
     reaggregate();
     return true;
 }
@@ -90,17 +103,6 @@ bool EventAggregator::setKindVisible(EventKind kind, bool visible)
 bool EventAggregator::isKindVisible(EventKind kind) const
 {
     return (m_hiddenKinds & (1u << static_cast<unsigned>(kind))) == 0;
-}
-
-bool EventAggregator::accepts(Entry &entry) const
-{
-    if ((m_hiddenKinds & (1u << static_cast<unsigned>(entry.row.kind))) != 0)
-        return false;
-    if (m_filter.isEmpty())
-        return true;
-    if (entry.searchText.isEmpty())
-        entry.searchText = FilterQuery::searchText(entry.row);
-    return m_filter.matches(entry.row, entry.searchText);
 }
 
 int EventAggregator::internRequest(const EventRow &row)
@@ -119,39 +121,51 @@ int EventAggregator::internRequest(const EventRow &row)
     return m_requestCount++;
 }
 
+void EventAggregator::intern(Entry &entry, const EventRow &row)
+{
+    entry.request = internRequest(row);
+    if (entry.request >= 0) {
+        entry.urgency = m_urgencies.intern(row.urgency);
+        entry.sentiment = m_sentiments.intern(row.sentiment);
+        entry.team = m_teams.intern(row.team);
+        entry.customer = m_customers.intern(row.customer);
+    }
+}
+
 void EventAggregator::appendRows(const QList<EventRow> &rows, const QList<RequestTimes> &times)
 {
     Q_ASSERT(times.isEmpty() || times.size() == rows.size());
+    const int first = static_cast<int>(m_rows.size());
+    QList<EventRow> fresh;
+    QSet<qint64> inBatch;
     // No reserve(size + n): growing by exactly one batch would copy every row on every batch.
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const EventRow &row = rows.at(i);
-        if (m_indexOfId.contains(row.id))
-            continue; // a row delivered twice (history and live overlapping) counts once
-        const int index = static_cast<int>(m_rows.size());
+        // A row delivered twice (history and live overlapping) counts once.
+        if (m_store->indexOfId(row.id) >= 0 || inBatch.contains(row.id))
+            continue;
+        inBatch.insert(row.id);
         Entry entry;
-        entry.row = row;
         entry.times = times.isEmpty() ? RequestTimes() : times.at(i);
-        entry.minute = floorDiv(row.receivedMs, kMinuteMs);
-        entry.request = internRequest(row);
-        if (entry.request >= 0) {
-            entry.urgency = m_urgencies.intern(row.urgency);
-            entry.sentiment = m_sentiments.intern(row.sentiment);
-            entry.team = m_teams.intern(row.team);
-            entry.customer = m_customers.intern(row.customer);
-        }
-        m_rows.push_back(std::move(entry));
-        m_indexOfId.insert(row.id, index);
-        if (accepts(m_rows.back()))
+        intern(entry, row);
+        m_rows.push_back(entry);
+        fresh.append(row);
+    }
+    if (fresh.isEmpty())
+        return;
+    m_store->append(fresh);
+    m_filterIndex->update();
+    for (int index = first; index < static_cast<int>(m_rows.size()); ++index) {
+        if (accepts(index))
             add(index);
     }
 }
 
 bool EventAggregator::setTimes(qint64 id, const RequestTimes &times)
 {
-    const auto it = m_indexOfId.constFind(id);
-    if (it == m_indexOfId.cend())
+    const int index = m_store->indexOfId(id);
+    if (index < 0)
         return false;
-    const int index = it.value();
     Entry &entry = m_rows[static_cast<size_t>(index)];
     if (entry.times == times)
         return true;
@@ -161,7 +175,7 @@ bool EventAggregator::setTimes(qint64 id, const RequestTimes &times)
         return true;
     RequestState &state = m_requests[static_cast<size_t>(entry.request)];
     if (!times.isEmpty()) {
-        if (state.newestWithTimes < 0 || m_rows[static_cast<size_t>(state.newestWithTimes)].row.id <= entry.row.id)
+        if (state.newestWithTimes < 0 || m_store->id(state.newestWithTimes) <= id)
             state.newestWithTimes = index;
     } else if (!wasEmpty && state.newestWithTimes == index) {
         // The request's times now come from an older row: rare enough to recount everything.
@@ -181,30 +195,30 @@ void EventAggregator::removeIds(const QSet<qint64> &ids)
 {
     if (ids.isEmpty())
         return;
-    const auto removed = std::remove_if(
-        m_rows.begin(), m_rows.end(), [&ids](const Entry &entry) { return ids.contains(entry.row.id); });
-    if (removed == m_rows.end())
+    size_t kept = 0;
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        if (ids.contains(m_store->id(static_cast<int>(i))))
+            continue;
+        if (kept != i)
+            m_rows[kept] = m_rows[i];
+        ++kept;
+    }
+    if (kept == m_rows.size())
         return;
-    m_rows.erase(removed, m_rows.end());
+    m_rows.truncate(kept);
+    // The same rows leave the store, which keeps its order too: the indexes stay aligned.
+    m_store->remove(ids);
+    Q_ASSERT(m_store->size() == static_cast<int>(m_rows.size()));
+    m_filterIndex->setRule(m_filter, m_hiddenKinds, false);
     // Renumber from what is left, so a spelling seen only in deleted rows no longer labels a value.
     clearIndexes();
-    for (size_t i = 0; i < m_rows.size(); ++i) {
-        Entry &entry = m_rows[i];
-        m_indexOfId.insert(entry.row.id, static_cast<int>(i));
-        entry.request = internRequest(entry.row);
-        if (entry.request >= 0) {
-            entry.urgency = m_urgencies.intern(entry.row.urgency);
-            entry.sentiment = m_sentiments.intern(entry.row.sentiment);
-            entry.team = m_teams.intern(entry.row.team);
-            entry.customer = m_customers.intern(entry.row.customer);
-        }
-    }
+    for (size_t i = 0; i < m_rows.size(); ++i)
+        intern(m_rows[i], m_store->row(static_cast<int>(i)));
     reaggregate();
 }
 
 void EventAggregator::clearIndexes()
 {
-    m_indexOfId.clear();
     m_requestIds.clear();
     m_ticketIds.clear();
     m_requestCount = 0;
@@ -217,6 +231,8 @@ void EventAggregator::clearIndexes()
 void EventAggregator::clear()
 {
     m_rows.clear();
+    m_store->clear();
+    m_filterIndex->setRule(m_filter, m_hiddenKinds, false);
     clearIndexes();
     m_rejectedMinutes.clear();
     m_rejectedTotal = 0;
@@ -225,8 +241,8 @@ void EventAggregator::clear()
 
 bool EventAggregator::hasTimes(qint64 id) const
 {
-    const auto it = m_indexOfId.constFind(id);
-    return it != m_indexOfId.cend() && !m_rows[static_cast<size_t>(it.value())].times.isEmpty();
+    const int index = m_store->indexOfId(id);
+    return index >= 0 && !m_rows[static_cast<size_t>(index)].times.isEmpty();
 }
 
 void EventAggregator::resetAggregates()
@@ -245,12 +261,16 @@ void EventAggregator::resetAggregates()
 void EventAggregator::reaggregate()
 {
     resetAggregates();
-    for (size_t i = 0; i < m_rows.size(); ++i) {
-        Entry &entry = m_rows[i];
-        entry.accepted = false;
-        if (accepts(entry))
+    for (size_t i = 0; i < m_rows.size(); ++i)
+        m_rows[i].accepted = false;
+    if (m_filterIndex->acceptsEverything()) {
+        for (size_t i = 0; i < m_rows.size(); ++i)
             add(static_cast<int>(i));
+        return;
     }
+    // Scanned on two threads for large captures, as the table does.
+    for (const quint32 index : m_filterIndex->matchAll())
+        add(static_cast<int>(index));
 }
 
 int EventAggregator::timelineSeriesOf(EventKind kind)
@@ -281,16 +301,17 @@ void EventAggregator::increment(std::vector<int> &counts, int group)
 void EventAggregator::add(int index)
 {
     Entry &entry = m_rows[static_cast<size_t>(index)];
-    const EventRow &row = entry.row;
+    const qint64 id = m_store->id(index);
+    const EventKind kind = m_store->kind(index);
     entry.accepted = true;
     ++m_acceptedCount;
-    ++m_minutes[entry.minute][static_cast<size_t>(timelineSeriesOf(row.kind))];
+    ++m_minutes[floorDiv(m_store->receivedMs(index), kMinuteMs)][static_cast<size_t>(timelineSeriesOf(kind))];
 
     if (entry.request < 0)
         return; // an invalid body: no request, urgency or team
 
     // A retry repeats the same escalation; Thena's retries are not new escalations.
-    if (row.kind == EventKind::Escalated && row.attempt <= 1) {
+    if (kind == EventKind::Escalated && m_store->attempt(index) <= 1) {
         ++m_escalations;
         increment(m_teamEscalations, entry.team);
         increment(m_customerEscalations, entry.customer);
@@ -301,18 +322,17 @@ void EventAggregator::add(int index)
     RequestState &state = m_requests[static_cast<size_t>(entry.request)];
     if (state.newest < 0) {
         ++m_acceptedRequests;
-    } else if (m_rows[static_cast<size_t>(state.newest)].row.id < row.id) {
+    } else if (m_store->id(state.newest) < id) {
         const Entry &previous = m_rows[static_cast<size_t>(state.newest)];
         --m_urgencyCounts[static_cast<size_t>(previous.urgency)];
         --m_sentimentCounts[static_cast<size_t>(previous.sentiment)];
     }
-    if (state.newest < 0 || m_rows[static_cast<size_t>(state.newest)].row.id < row.id) {
+    if (state.newest < 0 || m_store->id(state.newest) < id) {
         state.newest = index;
         increment(m_urgencyCounts, entry.urgency);
         increment(m_sentimentCounts, entry.sentiment);
     }
-    if (!entry.times.isEmpty()
-        && (state.newestWithTimes < 0 || m_rows[static_cast<size_t>(state.newestWithTimes)].row.id < row.id))
+    if (!entry.times.isEmpty() && (state.newestWithTimes < 0 || m_store->id(state.newestWithTimes) < id))
         state.newestWithTimes = index;
 }
 
@@ -461,7 +481,7 @@ InsightsSnapshot EventAggregator::snapshot(int maxBuckets) const
                 ++badResponse;
             else
                 firstResponse.push_back(t.firstResponseAtMs - t.createdAtMs);
-        } else if (entry.row.kind != EventKind::Platform) {
+        } else if (m_store->kind(state.newestWithTimes) != EventKind::Platform) {
             // The platform envelope has no first response time at all: unknown, not awaiting.
             ++awaitingResponse;
         }

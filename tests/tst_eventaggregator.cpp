@@ -47,6 +47,7 @@ private slots:
     void timelineBuckets();
     void rejectionsOwnSeriesOnlyWithoutFilter();
     void removeIdsAndClear();
+    void removeUnderFilterThenAppend();
     void duplicateIdsCountOnce();
 };
 
@@ -580,6 +581,41 @@ void TestEventAggregator::removeIdsAndClear()
     aggregator.clear();
     QCOMPARE(aggregator.rowCount(), 0);
     QCOMPARE(aggregator.snapshot(), EventAggregator().snapshot());
+}
+
+void TestEventAggregator::removeUnderFilterThenAppend()
+{
+    // Rows, their texts (what the filter reads) and their aggregates must stay aligned through a
+    // removal with a filter on, and through appends after it.
+    const QList<Event> events = generatedEvents();
+    const qsizetype half = events.size() / 2;
+    const QList<Event> first = events.first(half);
+    const QList<Event> second = events.sliced(half);
+    const FilterQuery query = FilterQuery::parse(QStringLiteral("urgency:high -closed"));
+
+    EventAggregator aggregator = aggregated(first);
+    aggregator.setFilter(query);
+    QSet<qint64> ids;
+    QList<Event> kept;
+    for (const Event &e : first) {
+        if (e.row.id % 4 == 1)
+            ids.insert(e.row.id);
+        else
+            kept.append(e);
+    }
+    aggregator.removeIds(ids);
+    aggregator.appendRows(rowsOf(second), timesOf(second));
+    kept += second;
+
+    EventAggregator reference = aggregated(kept);
+    reference.setFilter(query);
+    QCOMPARE(aggregator.rowCount(), kept.size());
+    QCOMPARE(aggregator.snapshot(), reference.snapshot());
+    QVERIFY(aggregator.snapshot().acceptedEvents > 0);
+    QVERIFY(aggregator.snapshot().acceptedEvents < kept.size());
+    for (qint64 id : ids)
+        QVERIFY(!aggregator.contains(id));
+    QVERIFY(aggregator.contains(second.constLast().row.id));
 }
 
 void TestEventAggregator::duplicateIdsCountOnce()
