@@ -105,30 +105,43 @@ bool EventAggregator::isKindVisible(EventKind kind) const
     return (m_hiddenKinds & (1u << static_cast<unsigned>(kind))) == 0;
 }
 
-int EventAggregator::internRequest(const EventRow &row)
+int EventAggregator::requestAt(int index)
 {
-    if (!row.valid || row.kind == EventKind::Invalid)
+    const EventKind kind = m_store->kind(index);
+    if (!m_store->valid(index) || kind == EventKind::Invalid)
         return -1;
     // A row without any id is a request of its own.
-    if (row.requestId.isEmpty())
+    if (m_store->text(EventRowStore::Text::RequestId, index).isEmpty())
         return m_requestCount++;
     // Platform tickets and classic requests are numbered independently.
-    QHash<QString, int> &ids = row.kind == EventKind::Platform ? m_ticketIds : m_requestIds;
-    const auto it = ids.constFind(row.requestId);
-    if (it != ids.cend())
-        return it.value();
-    ids.insert(row.requestId, m_requestCount);
-    return m_requestCount++;
+    std::vector<int> &requests = kind == EventKind::Platform ? m_ticketOfText : m_requestOfText;
+    const size_t text = m_store->textId(EventRowStore::Text::RequestId, index);
+    if (text >= requests.size())
+        requests.resize(text + 1, -1);
+    if (requests[text] < 0)
+        requests[text] = m_requestCount++;
+    return requests[text];
 }
 
-void EventAggregator::intern(Entry &entry, const EventRow &row)
+int EventAggregator::groupAt(ValueTable &table, std::vector<int> &groupOfText, EventRowStore::Text field, int index)
 {
-    entry.request = internRequest(row);
+    const size_t text = m_store->textId(field, index);
+    if (text >= groupOfText.size())
+        groupOfText.resize(text + 1, -1);
+    if (groupOfText[text] < 0)
+        groupOfText[text] = table.intern(m_store->text(field, index));
+    return groupOfText[text];
+}
+
+void EventAggregator::internAt(int index)
+{
+    Entry &entry = m_rows[static_cast<size_t>(index)];
+    entry.request = requestAt(index);
     if (entry.request >= 0) {
-        entry.urgency = m_urgencies.intern(row.urgency);
-        entry.sentiment = m_sentiments.intern(row.sentiment);
-        entry.team = m_teams.intern(row.team);
-        entry.customer = m_customers.intern(row.customer);
+        entry.urgency = groupAt(m_urgencies, m_urgencyOfText, EventRowStore::Text::Urgency, index);
+        entry.sentiment = groupAt(m_sentiments, m_sentimentOfText, EventRowStore::Text::Sentiment, index);
+        entry.team = groupAt(m_teams, m_teamOfText, EventRowStore::Text::Team, index);
+        entry.customer = groupAt(m_customers, m_customerOfText, EventRowStore::Text::Customer, index);
     }
 }
 
@@ -136,26 +149,41 @@ void EventAggregator::appendRows(const QList<EventRow> &rows, const QList<Reques
 {
     Q_ASSERT(times.isEmpty() || times.size() == rows.size());
     const int first = static_cast<int>(m_rows.size());
+    // A row delivered twice (history and live overlapping) counts once. Nearly always there is
+    // none, and the batch goes to the store as it is: no copy of a history page.
+    bool allNew = true; // ids ascending, all past every id seen so far: no lookups needed
+    qint64 previous = m_maxId;
+    for (const EventRow &row : rows) {
+        allNew = allNew && row.id > previous;
+        previous = row.id;
+    }
     QList<EventRow> fresh;
+    bool copying = false;
     QSet<qint64> inBatch;
-    // No reserve(size + n): growing by exactly one batch would copy every row on every batch.
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const EventRow &row = rows.at(i);
-        // A row delivered twice (history and live overlapping) counts once.
-        if (m_store->indexOfId(row.id) >= 0 || inBatch.contains(row.id))
+        const bool duplicate = !allNew && (m_store->indexOfId(row.id) >= 0 || inBatch.contains(row.id));
+        if (duplicate && !copying) {
+            copying = true;
+            fresh = rows.first(i);
+        }
+        if (duplicate)
             continue;
-        inBatch.insert(row.id);
+        if (!allNew)
+            inBatch.insert(row.id);
+        m_maxId = std::max(m_maxId, row.id);
+        if (copying)
+            fresh.append(row);
         Entry entry;
         entry.times = times.isEmpty() ? RequestTimes() : times.at(i);
-        intern(entry, row);
         m_rows.push_back(entry);
-        fresh.append(row);
     }
-    if (fresh.isEmpty())
+    if (static_cast<int>(m_rows.size()) == first)
         return;
-    m_store->append(fresh);
+    m_store->append(copying ? fresh : rows);
     m_filterIndex->update();
     for (int index = first; index < static_cast<int>(m_rows.size()); ++index) {
+        internAt(index);
         if (accepts(index))
             add(index);
     }
@@ -212,15 +240,16 @@ void EventAggregator::removeIds(const QSet<qint64> &ids)
     m_filterIndex->setRule(m_filter, m_hiddenKinds, false);
     // Renumber from what is left, so a spelling seen only in deleted rows no longer labels a value.
     clearIndexes();
-    for (size_t i = 0; i < m_rows.size(); ++i)
-        intern(m_rows[i], m_store->row(static_cast<int>(i)));
+    for (int i = 0; i < static_cast<int>(m_rows.size()); ++i)
+        internAt(i);
     reaggregate();
 }
 
 void EventAggregator::clearIndexes()
 {
-    m_requestIds.clear();
-    m_ticketIds.clear();
+    for (std::vector<int> *ids :
+        { &m_requestOfText, &m_ticketOfText, &m_urgencyOfText, &m_sentimentOfText, &m_teamOfText, &m_customerOfText })
+        ids->clear();
     m_requestCount = 0;
     m_urgencies.clear();
     m_sentiments.clear();
@@ -232,6 +261,7 @@ void EventAggregator::clear()
 {
     m_rows.clear();
     m_store->clear();
+    m_maxId = std::numeric_limits<qint64>::min();
     m_filterIndex->setRule(m_filter, m_hiddenKinds, false);
     clearIndexes();
     m_rejectedMinutes.clear();

@@ -13,6 +13,7 @@
 #include <QSet>
 #include <QString>
 #include <array>
+#include <limits>
 #include <map>
 #include <memory>
 #include <vector>
@@ -112,14 +113,16 @@ private:
     };
 
     bool accepts(int index) const { return m_filterIndex->accepts(index); }
-    // Numbers the row's request and groups its values (entry.request and the value groups).
-    void intern(Entry &entry, const EventRow &row);
+    // Numbers the request of the row at index and groups its values (entry.request and the
+    // value groups), through the store's ids of its texts: no string is hashed twice.
+    void internAt(int index);
+    int requestAt(int index);
+    int groupAt(ValueTable &table, std::vector<int> &groupOfText, EventRowStore::Text field, int index);
     void add(int index);
     void reaggregate();
     // Forgets every id index and interned value; the rows themselves stay.
     void clearIndexes();
     void resetAggregates();
-    int internRequest(const EventRow &row);
     static void increment(std::vector<int> &counts, int group);
     static QList<InsightsSnapshot::Count> ordered(
         const ValueTable &table, const std::vector<int> &counts, const QStringList &knownOrder);
@@ -130,8 +133,16 @@ private:
     ChunkedColumn<Entry> m_rows; // arrival order; in blocks, so growing never copies or doubles
     std::unique_ptr<EventRowStore> m_store; // the same rows, same order: texts for the filter
     std::unique_ptr<FilterIndex> m_filterIndex; // over m_store
-    QHash<QString, int> m_requestIds; // request-shape requestId -> index into m_requests
-    QHash<QString, int> m_ticketIds; // platform ticket id -> index (numbered independently)
+    qint64 m_maxId = std::numeric_limits<qint64>::min(); // the highest id ever appended
+    // The store's id of a requestId text -> index into m_requests, -1 while unseen; platform
+    // tickets and request-shape requests are numbered independently.
+    std::vector<int> m_requestOfText;
+    std::vector<int> m_ticketOfText;
+    // The store's id of a text -> its group in the value table, -1 while unseen.
+    std::vector<int> m_urgencyOfText;
+    std::vector<int> m_sentimentOfText;
+    std::vector<int> m_teamOfText;
+    std::vector<int> m_customerOfText;
     int m_requestCount = 0;
     ValueTable m_urgencies;
     ValueTable m_sentiments;
