@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <vector>
 
 namespace BenchSupport {
@@ -35,6 +36,14 @@ inline qint64 residentBytes()
     }
     std::fclose(status);
     return kb < 0 ? -1 : kb * 1024;
+}
+
+// Bytes malloc has handed out and not had back: what a structure keeps, without the freed
+// memory of temporaries that the allocator holds on to (which RSS still counts).
+inline qint64 heapBytesInUse()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return static_cast<qint64>(info.uordblks + info.hblkhd);
 }
 
 // Rounded so the printed JSON stays readable; figures here are never meaningful past 3 decimals.
