@@ -646,14 +646,18 @@ bool CaptureServer::takeImported(qint64 id)
 
 void CaptureServer::onCommitted(const QList<CapturedEvent> &events)
 {
+    bool deliveries = false;
     for (const CapturedEvent &event : events) {
         if (takeImported(event.row.id))
             continue;
+        deliveries = true;
         ++m_stats.captured;
         if (!event.row.valid)
             ++m_stats.invalid;
         resolve(event.row.id, nullptr);
     }
+    if (deliveries)
+        ++m_stats.commits;
     // Shares the list when nothing else waits (the usual case): no copy of each event.
     if (m_pending.isEmpty())
         m_pending = events;

@@ -67,6 +67,9 @@ public:
     // Deliveries received and not yet taken into a transaction.
     qsizetype storeBacklogForTesting() const;
 
+    // The counters as the last stop() left them (exact: taken from the stopped server).
+    CaptureStats stoppedStats() const { return m_stats; }
+
 signals:
     void listening(const QUrl &url);
     void failed(const QString &message);

@@ -14,6 +14,8 @@ struct CaptureStats
     qint64 lastRejectedMs = 0; // UTC ms since the epoch of the last refusal, 0 if none
     QString lastRejectedAddress; // remote address of the last refusal
     quint64 storeFailures = 0; // deliveries answered 503 because their transaction failed; not kept
+    // Transactions that committed deliveries: captured / commits is how many each flush carried.
+    quint64 commits = 0;
     QString lastStoreError; // why the last of those failed, empty if none
 
     // Refused by the connection guard (see ConnectionSupervisor::Refusal); none of them is kept.
@@ -27,8 +29,8 @@ struct CaptureStats
     {
         return a.captured == b.captured && a.invalid == b.invalid && a.rejected == b.rejected
             && a.lastRejectedMs == b.lastRejectedMs && a.lastRejectedAddress == b.lastRejectedAddress
-            && a.storeFailures == b.storeFailures && a.lastStoreError == b.lastStoreError && a.tooLarge == b.tooLarge
-            && a.headerTooLarge == b.headerTooLarge && a.timedOut == b.timedOut
+            && a.storeFailures == b.storeFailures && a.commits == b.commits && a.lastStoreError == b.lastStoreError
+            && a.tooLarge == b.tooLarge && a.headerTooLarge == b.headerTooLarge && a.timedOut == b.timedOut
             && a.refusedConnections == b.refusedConnections && a.malformed == b.malformed;
     }
     friend bool operator!=(const CaptureStats &a, const CaptureStats &b) { return !(a == b); }

@@ -222,6 +222,22 @@ void HeadlessRunner::report(const QString &line)
     std::fflush(m_err);
 }
 
+void HeadlessRunner::reportSummary(const CaptureStats &stats)
+{
+    QString line = QStringLiteral("captured %1 events").arg(stats.captured);
+    // Each commit waits for one flush to disk: how many deliveries shared one tells whether the
+    // disk or the senders set the pace.
+    if (stats.commits > 0)
+        line += QStringLiteral(" in %1 commits (%2 per commit)")
+                    .arg(stats.commits)
+                    .arg(double(stats.captured) / double(stats.commits), 0, 'f', 1);
+    if (stats.rejected > 0)
+        line += QStringLiteral(", refused %1 with 401").arg(stats.rejected);
+    if (stats.storeFailures > 0)
+        line += QStringLiteral(", answered 503 for %1").arg(stats.storeFailures);
+    report(line);
+}
+
 void HeadlessRunner::onListening(const QUrl &url)
 {
     report(QStringLiteral("listening on ") + url.toString());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CaptureStats.h"
 #include "CapturedEvent.h"
 #include "FailureDrill.h"
 
@@ -24,6 +25,9 @@ public:
     // second.
     static QByteArray eventLine(const EventRow &row);
     static void appendEventLine(QByteArray &out, const EventRow &row);
+
+    // One line on stderr when the run ends: what was captured, in how many commits, what was refused.
+    void reportSummary(const CaptureStats &stats);
 
 signals:
     // Emitted when the run should end, with the process exit code.

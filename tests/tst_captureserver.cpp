@@ -874,6 +874,7 @@ void TestCaptureServer::storeAnswersAfterCommit()
     QCOMPARE(recorder.stats.captured, quint64(1));
     QCOMPARE(recorder.stats.invalid, quint64(status == 200 ? 0 : 1));
     QCOMPARE(recorder.stats.storeFailures, quint64(0));
+    QCOMPARE(recorder.stats.commits, quint64(1));
 }
 
 void TestCaptureServer::storeAnswersAndRowsFollowArrivalOrder()

@@ -216,9 +216,13 @@ private slots:
         QVERIFY2(r.err.contains("storing events in"), r.err.constData());
         QCOMPARE(post(r.url, sample("request-created.json")), 200);
         QCOMPARE(post(r.url, sample("request-escalated.json")), 200);
+        QCOMPARE(post(r.url, QByteArrayLiteral("not json")), 400);
         ::kill(static_cast<pid_t>(r.process->processId()), SIGTERM);
         QVERIFY(r.process->waitForFinished(10000));
         QCOMPARE(r.process->exitCode(), 0);
+        // One after another, each delivery waited for its own commit: three commits of one.
+        r.err += r.process->readAllStandardError();
+        QVERIFY2(r.err.contains("captured 3 events in 3 commits (1.0 per commit)\n"), r.err.constData());
 
         QProcess exporter;
         exporter.start(QStringLiteral(THENA_INSPECTOR_BIN),

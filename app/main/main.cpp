@@ -34,6 +34,8 @@ int runHeadless(const InspectorOptions &options)
     service.start(options.capture);
     const int code = QCoreApplication::exec();
     service.stop();
+    if (code == 0)
+        runner.reportSummary(service.stoppedStats());
     return code;
 }
 } // namespace
