@@ -1033,6 +1033,26 @@ QList<EventRow> EventStore::loadArrivedAfter(qint64 position, int limit, qint64 
     return rows;
 }
 
+bool EventStore::announceRemoval()
+{
+    return !m_dialect.isPostgreSql()
+        || exec(QStringLiteral("SELECT pg_notify('%1', '%2')").arg(notificationChannel(), RemovedPayload));
+}
+
+std::optional<QList<qint64>> EventStore::loadIds()
+{
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral("SELECT id FROM events ORDER BY id"))) {
+        failWrite(query.lastError().text());
+        return std::nullopt;
+    }
+    QList<qint64> ids;
+    while (query.next())
+        ids.append(query.value(0).toLongLong());
+    return ids;
+}
+
 bool EventStore::subscribeToArrivals()
 {
     QSqlDriver *sqlDriver = driver();
@@ -1134,6 +1154,10 @@ qint64 EventStore::applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowM
     }
     const qint64 removed = remove.numRowsAffected();
     remove.finish();
+    if (!announceRemoval()) {
+        db.rollback();
+        return -1;
+    }
     if (!db.commit()) {
         fail(QStringLiteral("Cannot apply retention"), db.lastError().text());
         db.rollback();
@@ -1163,6 +1187,10 @@ bool EventStore::remove(const QList<qint64> &ids)
             }
         }
     }
+    if (!announceRemoval()) {
+        db.rollback();
+        return false;
+    }
     return db.commit() || fail(QStringLiteral("Cannot delete events"), db.lastError().text());
 }
 
@@ -1171,7 +1199,8 @@ bool EventStore::removeAll()
     QSqlDatabase db = database();
     if (!db.transaction())
         return fail(QStringLiteral("Cannot clear the capture"), db.lastError().text());
-    if (!exec(QStringLiteral("DELETE FROM events")) || !exec(QStringLiteral("DELETE FROM bodies"))) {
+    if (!exec(QStringLiteral("DELETE FROM events")) || !exec(QStringLiteral("DELETE FROM bodies"))
+        || !announceRemoval()) {
         db.rollback();
         return false;
     }
@@ -1191,6 +1220,10 @@ bool EventStore::removeThrough(qint64 lastId)
             db.rollback();
             return false;
         }
+    }
+    if (!announceRemoval()) {
+        db.rollback();
+        return false;
     }
     return db.commit() || fail(QStringLiteral("Cannot delete events"), db.lastError().text());
 }

@@ -105,6 +105,11 @@ public:
     // Empty / false for SQLite, which has no notifications.
     QString notificationChannel() const;
     bool subscribeToArrivals();
+    // The payload of the notification every committed deletion sends (remove(), removeAll(),
+    // removeThrough(), applyRetention()) on PostgreSQL, so the other windows drop those rows too.
+    static constexpr QLatin1String RemovedPayload { "removed" };
+    // Every event id in the capture, ascending; nullopt on error.
+    std::optional<QList<qint64>> loadIds();
     QSqlDriver *driver() const;
 
     // Retention: keep at most maxEvents (0 = no limit) and nothing older than maxAgeMs before
@@ -137,6 +142,8 @@ private:
     bool fail(const QString &what, const QString &detail);
     bool failWrite(const QString &detail);
     bool exec(const QString &sql);
+    // PostgreSQL, inside a deletion's transaction: NOTIFY RemovedPayload at its commit.
+    bool announceRemoval();
     bool openSqlite(Mode mode);
     bool openPostgreSql(Mode mode);
     bool inspectSqlite(Mode mode);

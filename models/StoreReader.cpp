@@ -5,11 +5,13 @@
 #include <QMetaObject>
 #include <QSqlDriver>
 #include <QTimer>
+#include <QVariant>
 
 namespace {
 constexpr int kWatchIntervalMs = 1000;
 // PostgreSQL notifies every commit; a catch-up query this often is only a safety net.
 constexpr int kSafetyNetTicks = 15;
+constexpr int kReconcileDelayMs = 2000;
 constexpr int kFirstReconnectDelayMs = 500;
 constexpr int kMaxReconnectDelayMs = 10000;
 } // namespace
@@ -153,7 +155,13 @@ private:
         m_notified = m_store->subscribeToArrivals();
         if (m_notified) {
             QSqlDriver *driver = m_store->driver();
-            connect(driver, &QSqlDriver::notification, this, [this] { scheduleCatchUp(); });
+            connect(driver, &QSqlDriver::notification, this,
+                [this](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                    if (payload.toString() == EventStore::RemovedPayload)
+                        scheduleReconcile();
+                    else
+                        scheduleCatchUp();
+                });
             // A closed connection makes no signal (Qt 6.4's driver only logs "QSocketNotifier:
             // Invalid socket" once): onTick() looks at it every second.
         }
@@ -168,6 +176,8 @@ private:
         m_notified = false;
         if (m_tick)
             m_tick->stop();
+        if (m_reconcileTimer)
+            m_reconcileTimer->stop();
     }
 
     void onTick()
@@ -193,6 +203,35 @@ private:
                 catchUp();
             },
             Qt::QueuedConnection);
+    }
+
+    // Reading every id is not cheap on a large capture, and retention on a busy receiver deletes
+    // often: one reconciliation for all deletions within kReconcileDelayMs.
+    void scheduleReconcile()
+    {
+        if (!m_reconcileTimer) {
+            m_reconcileTimer = new QTimer(this);
+            m_reconcileTimer->setSingleShot(true);
+            m_reconcileTimer->setInterval(kReconcileDelayMs);
+            connect(m_reconcileTimer, &QTimer::timeout, this, [this] { reconcile(); });
+        }
+        if (!m_reconcileTimer->isActive())
+            m_reconcileTimer->start();
+    }
+
+    // Every row committed so far goes out first, so the window holds all it will compare.
+    void reconcile()
+    {
+        catchUp();
+        if (!m_following || !m_store || m_lost)
+            return;
+        std::optional<QList<qint64>> ids = m_store->loadIds();
+        if (!ids) {
+            if (m_store->isConnectionLost())
+                connectionLost(m_owner, m_store->errorString());
+            return;
+        }
+        emitIfCurrent(m_owner, [owner = m_owner, ids = std::move(*ids)] { emit owner->rowsRemaining(ids); });
     }
 
     void catchUp()
@@ -272,6 +311,7 @@ private:
     bool m_following = false;
     bool m_notified = false; // the store notifies commits (PostgreSQL); else it is polled
     bool m_catchUpQueued = false;
+    QTimer *m_reconcileTimer = nullptr;
     bool m_lost = false;
     qint64 m_position = 0; // arrival position of the last row handed over while following
     int m_ticks = 0;

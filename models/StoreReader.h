@@ -52,6 +52,10 @@ signals:
     void historyLoaded(qint64 rowCount);
     // Rows committed after the history, in commit order, never one twice.
     void rowsArrived(const QList<EventRow> &rows);
+    // While following PostgreSQL, after someone deleted events (another lead, a receiver's
+    // retention): every id the capture still holds, ascending. Every row delivered before it is
+    // either among them or gone.
+    void rowsRemaining(const QList<qint64> &ids);
     void eventLoaded(const CapturedEvent &event);
     void eventMissing(qint64 id, const QString &reason);
     void failed(const QString &message);

@@ -428,6 +428,9 @@ private slots:
         QCOMPARE(through, 0);
         QVERIFY(!store.loadEvent(90).has_value());
         QVERIFY(store.loadEvent(91).has_value());
+        // What a following window compares its rows with after a deletion.
+        QVERIFY(store.remove({ 93, 95 }));
+        QCOMPARE(store.loadIds(), std::optional<QList<qint64>>(QList<qint64> { 91, 92, 94, 96, 97, 98, 99, 100 }));
     }
 
     void deleteSelectedAndClearAll()

@@ -1,4 +1,5 @@
 #include "CaptureService.h"
+#include "EventStore.h"
 #include "EventTableModel.h"
 #include "HeadlessInspector.h"
 #include "MainWindow.h"
@@ -11,9 +12,11 @@
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTest>
+#include <limits>
 #include <memory>
 
 // A lead's window on a team database: it shows what a separate headless receiver commits, live,
@@ -126,6 +129,57 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 6, kWaitMs);
         QCOMPARE(tray->unreadCount(), unreadBefore + 2);
 
+        QVERIFY2(receiver.stop(), receiver.standardError().constData());
+    }
+
+    void deletionsByOthersReachTheWindow()
+    {
+        // Another lead deletes events, a receiver's retention prunes the database: every window on
+        // it drops those rows, and keeps its selection when the selected row stays.
+        const QString schema = PgTest::uniqueSchema("teamdeletions");
+        const auto dropSchema = qScopeGuard([&schema] {
+            PgTest::Admin admin;
+            admin.dropSchema(schema);
+        });
+        const QString location = PgTest::location(schema);
+        HeadlessInspector receiver;
+        QVERIFY2(receiver.start(location), receiver.standardError().constData());
+        const QStringList samples = TestSupport::sampleNames();
+        for (const QString &name : samples)
+            QCOMPARE(post(receiver.url(), TestSupport::sample(name)), 200);
+
+        InspectorOptions options;
+        options.capture.port = 0;
+        options.capture.storePath = location;
+        options.hasListen = options.hasStore = true;
+        MainWindow window(options);
+        QAbstractItemModelTester tester(window.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        window.show();
+        window.startCapture();
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), int(samples.size()), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isLoadingHistory(), kWaitMs);
+        const QList<qint64> ids = window.model()->idsThrough(std::numeric_limits<qint64>::max());
+        QCOMPARE(ids.size(), samples.size());
+        window.selectEventId(ids.last());
+
+        // Another lead's "Delete selected", through a connection of its own.
+        EventStore other;
+        QVERIFY2(other.open(location), qPrintable(other.errorString()));
+        QVERIFY2(other.remove({ ids.at(1) }), qPrintable(other.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), int(samples.size()) - 1, kWaitMs);
+        QCOMPARE(window.model()->visibleRowOfId(ids.at(1)), -1);
+        QCOMPARE(window.selectedEventIds(), QList<qint64> { ids.last() });
+
+        // Retention on the receiver's side: keep the newest one.
+        QVERIFY2(other.applyRetention(1, 0, 0) > 0, qPrintable(other.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 1, kWaitMs);
+        QCOMPARE(window.model()->rowAt(0).id, ids.last());
+        QCOMPARE(window.selectedEventIds(), QList<qint64> { ids.last() });
+
+        // New events still arrive after that.
+        QCOMPARE(post(receiver.url(), TestSupport::sample("request-created.json")), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.model()->totalCount(), 2, kWaitMs);
+        other.close();
         QVERIFY2(receiver.stop(), receiver.standardError().constData());
     }
 };

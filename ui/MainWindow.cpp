@@ -50,7 +50,9 @@
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 
 namespace {
 const QString kAddressKey = QStringLiteral("capture/address");
@@ -138,6 +140,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     connect(m_reader, &StoreReader::rowsLoaded, this, &MainWindow::onRowsLoaded);
     connect(m_reader, &StoreReader::historyLoaded, this, &MainWindow::onHistoryLoaded);
     connect(m_reader, &StoreReader::rowsArrived, this, &MainWindow::onRowsArrived);
+    connect(m_reader, &StoreReader::rowsRemaining, this, &MainWindow::onRowsRemaining);
     connect(m_service, &CaptureService::storeConnectionChanged, this, &MainWindow::onStoreConnection);
     connect(m_service, &CaptureService::retentionApplied, this, &MainWindow::onRetentionApplied);
     connect(m_reader, &StoreReader::connectionLost, this,
@@ -889,6 +892,19 @@ void MainWindow::onRetentionApplied(qint64 throughId)
     m_prunedThroughId = throughId;
     if (!m_pruneTimer->isActive())
         m_pruneTimer->start();
+}
+
+void MainWindow::onRowsRemaining(const QList<qint64> &ids)
+{
+    if (!m_teamMode)
+        return;
+    Q_ASSERT(std::is_sorted(ids.cbegin(), ids.cend()));
+    const auto gone = [&ids](qint64 id) { return !std::binary_search(ids.cbegin(), ids.cend(), id); };
+    m_heldRows.removeIf([&gone](const EventRow &row) { return gone(row.id); });
+    QList<qint64> missing = m_model->idsThrough(std::numeric_limits<qint64>::max());
+    missing.removeIf([&gone](qint64 id) { return !gone(id); });
+    if (!missing.isEmpty())
+        removeFromView(missing);
 }
 
 void MainWindow::pruneRetained()

@@ -112,6 +112,8 @@ private:
     // Retention removed every event up to throughId from the capture file: the table, the
     // insights and the details follow, at most once per PruneIntervalMs (each is a table reset).
     void onRetentionApplied(qint64 throughId);
+    // Team capture: someone deleted events from the database; drop every row not among ids.
+    void onRowsRemaining(const QList<qint64> &ids);
     void pruneRetained();
     // Drops these events from the table, the insights and the memory copy; keeps the selection
     // and the follow-the-bottom position of whatever survives.
