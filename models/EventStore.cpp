@@ -1170,17 +1170,34 @@ qint64 EventStore::applyRetention(qint64 maxEvents, qint64 maxAgeMs, qint64 nowM
 
 bool EventStore::remove(const QList<qint64> &ids)
 {
-    QSqlDatabase db = database();
-    if (!db.transaction())
-        return fail(QStringLiteral("Cannot delete events"), db.lastError().text());
     // Literal id lists in chunks: one statement per chunk, never more values than SQLite accepts.
     constexpr qsizetype kChunk = 500;
-    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
-        const QString list = idList(ids, from, std::min(kChunk, ids.size() - from));
+    QStringList conditions;
+    for (qsizetype from = 0; from < ids.size(); from += kChunk)
+        conditions.append(QStringLiteral("id IN (%1)").arg(idList(ids, from, std::min(kChunk, ids.size() - from))));
+    return deleteWhere(conditions, QStringLiteral("Cannot delete events"));
+}
+
+bool EventStore::removeAll()
+{
+    return deleteWhere({ QStringLiteral("TRUE") }, QStringLiteral("Cannot clear the capture"));
+}
+
+bool EventStore::removeThrough(qint64 lastId)
+{
+    return deleteWhere({ QStringLiteral("id <= %1").arg(lastId) }, QStringLiteral("Cannot delete events"));
+}
+
+bool EventStore::deleteWhere(const QStringList &conditions, const QString &what)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return fail(what, db.lastError().text());
+    for (const QString &condition : conditions) {
         for (const char *table : { "events", "bodies" }) {
             QSqlQuery query(db);
-            if (!query.exec(QStringLiteral("DELETE FROM %1 WHERE id IN (%2)").arg(QLatin1String(table), list))) {
-                fail(QStringLiteral("Cannot delete events"), query.lastError().text());
+            if (!query.exec(QStringLiteral("DELETE FROM %1 WHERE %2").arg(QLatin1String(table), condition))) {
+                fail(what, query.lastError().text());
                 query.finish();
                 db.rollback();
                 return false;
@@ -1191,41 +1208,7 @@ bool EventStore::remove(const QList<qint64> &ids)
         db.rollback();
         return false;
     }
-    return db.commit() || fail(QStringLiteral("Cannot delete events"), db.lastError().text());
-}
-
-bool EventStore::removeAll()
-{
-    QSqlDatabase db = database();
-    if (!db.transaction())
-        return fail(QStringLiteral("Cannot clear the capture"), db.lastError().text());
-    if (!exec(QStringLiteral("DELETE FROM events")) || !exec(QStringLiteral("DELETE FROM bodies"))
-        || !announceRemoval()) {
-        db.rollback();
-        return false;
-    }
-    return db.commit() || fail(QStringLiteral("Cannot clear the capture"), db.lastError().text());
-}
-
-bool EventStore::removeThrough(qint64 lastId)
-{
-    QSqlDatabase db = database();
-    if (!db.transaction())
-        return fail(QStringLiteral("Cannot delete events"), db.lastError().text());
-    for (const QString &table : { QStringLiteral("events"), QStringLiteral("bodies") }) {
-        QSqlQuery query(db);
-        if (!query.exec(QStringLiteral("DELETE FROM %1 WHERE id <= %2").arg(table).arg(lastId))) {
-            fail(QStringLiteral("Cannot delete events"), query.lastError().text());
-            query.finish();
-            db.rollback();
-            return false;
-        }
-    }
-    if (!announceRemoval()) {
-        db.rollback();
-        return false;
-    }
-    return db.commit() || fail(QStringLiteral("Cannot delete events"), db.lastError().text());
+    return db.commit() || fail(what, db.lastError().text());
 }
 
 qint64 EventStore::pageCount()

@@ -144,6 +144,8 @@ private:
     bool exec(const QString &sql);
     // PostgreSQL, inside a deletion's transaction: NOTIFY RemovedPayload at its commit.
     bool announceRemoval();
+    // One transaction: the events and bodies matching each condition go, then announceRemoval().
+    bool deleteWhere(const QStringList &conditions, const QString &what);
     bool openSqlite(Mode mode);
     bool openPostgreSql(Mode mode);
     bool inspectSqlite(Mode mode);
