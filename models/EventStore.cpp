@@ -13,7 +13,6 @@
 #include <QSqlQuery>
 #include <QStringEncoder>
 #include <QVariant>
-#include <cstring>
 #include <iterator>
 #include <sqlite3.h>
 
@@ -205,29 +204,6 @@ public:
         bindText(start);
     }
 
-    // EventStore::encodeHeaders() written into the buffer: NULL when there are none.
-    void headers(const HttpHeaders &headers)
-    {
-        if (m_rc != SQLITE_OK)
-            return;
-        if (headers.isEmpty()) {
-            m_rc = sqlite3_bind_null(m_stmt, ++m_index);
-            return;
-        }
-        char *const start = m_out;
-        const auto append = [this](const char *data, qsizetype size) {
-            memcpy(m_out, data, size_t(size));
-            m_out += size;
-        };
-        for (const auto &[name, value] : headers) {
-            append(name.constData(), name.size());
-            append(": ", 2);
-            append(value.constData(), value.size());
-            append("\r\n", 2);
-        }
-        m_rc = sqlite3_bind_blob64(m_stmt, ++m_index, start, sqlite3_uint64(m_out - start), SQLITE_STATIC);
-    }
-
     // The array stays where it is: it outlives the statement's step.
     void blob(const QByteArray &value)
     {
@@ -269,7 +245,7 @@ struct EventStore::SqliteInsert
     sqlite3_stmt *body = nullptr;
     sqlite3_stmt *begin = nullptr;
     sqlite3_stmt *commit = nullptr;
-    QByteArray scratch = QByteArray(4096, Qt::Uninitialized); // the texts and headers of one event
+    QByteArray scratch = QByteArray(4096, Qt::Uninitialized); // the texts of one event, as UTF-8
     // Stateless: a lone surrogate at the end of one string is not carried into the next; it
     // becomes U+FFFD.
     QStringEncoder utf8 { QStringEncoder::Utf8, QStringEncoder::Flag::Stateless };
@@ -802,18 +778,14 @@ bool EventStore::insertSqlite(const QList<CapturedEvent> &events)
         return failWrite(insert.error); // not ours to roll back: e.g. a transaction someone else opened
     for (const CapturedEvent &event : events) {
         const EventRow &r = event.row;
-        // Every text and the headers of this event fit in the scratch buffer at once (UTF-8 takes
-        // at most three bytes per UTF-16 unit), so the pointers bound below stay valid until the
-        // statements have run.
+        // Every text of this event fits in the scratch buffer at once (UTF-8 takes at most three
+        // bytes per UTF-16 unit), so the pointers bound below stay valid until the statements have run.
         qsizetype units = r.requestId.size() + r.title.size() + r.status.size() + r.urgency.size() + r.sentiment.size()
             + r.customer.size() + r.team.size() + r.assignee.size() + r.channel.size() + r.path.size()
             + r.eventType.size() + event.method.size() + event.remoteAddress.size() + event.error.size();
         for (const QString &tag : r.tags)
             units += tag.size() + 1;
-        qsizetype headerBytes = 0;
-        for (const auto &[name, value] : event.headers)
-            headerBytes += name.size() + value.size() + 4;
-        const qsizetype needed = 3 * units + headerBytes;
+        const qsizetype needed = 3 * units;
         if (insert.scratch.size() < needed)
             insert.scratch.resize(std::max<qsizetype>(needed, 2 * insert.scratch.size()));
         SqliteBinder row(insert.row, insert.utf8, insert.scratch.data());
@@ -842,7 +814,8 @@ bool EventStore::insertSqlite(const QList<CapturedEvent> &events)
         body.text(event.remoteAddress);
         body.text(event.error);
         body.integer(event.errorOffset); // -1 is stored as -1, as before (bodyFromQuery reads NULL as -1 too)
-        body.headers(event.headers);
+        const QByteArray headers = encodeHeaders(event.headers); // null, so NULL, when there are none
+        body.blob(headers);
         body.blob(event.body);
         if (row.rc() != SQLITE_OK || body.rc() != SQLITE_OK) {
             insert.error = QString::fromUtf8(sqlite3_errmsg(insert.db));
