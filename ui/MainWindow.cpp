@@ -872,13 +872,8 @@ void MainWindow::removeFromView(const QList<qint64> &ids)
     m_model->removeIds(doomed); // a reset: the view forgets its selection
     m_archive.remove(doomed);
     m_insights->removeIds(doomed);
-    if (kept != 0 && m_model->visibleRowOfId(kept) >= 0) {
-        const QModelIndex index = m_model->index(m_model->visibleRowOfId(kept), 0);
-        m_table->selectionModel()->setCurrentIndex(
-            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        if (!following)
-            m_table->scrollTo(index);
-    }
+    if (kept != 0 && m_model->visibleRowOfId(kept) >= 0)
+        selectEventId(kept);
     if (following)
         m_table->scrollToBottom();
     updateCounts();
